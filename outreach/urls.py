@@ -1,3 +1,6 @@
-from django.urls import path  # noqa: F401
+"""The outreach screens, grouped: set-up screens (onboarding, campaigns, accounts, settings) and
+work screens (dashboard, pipeline)."""
 
-urlpatterns: list = []
+from outreach.views import pipeline_urls, setup_urls
+
+urlpatterns = [*setup_urls.urlpatterns, *pipeline_urls.urlpatterns]

@@ -19,6 +19,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+pytest_plugins = ["tests.fixtures_sim", "tests.fixtures_celery", "tests.fixtures_llm"]
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 FIXTURES = SHARED / "fixtures" / "linkedin"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"

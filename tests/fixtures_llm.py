@@ -1,0 +1,1 @@
+"""Pytest fixtures (a plugin loaded by tests/conftest.py)."""
