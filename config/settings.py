@@ -109,6 +109,8 @@ def _database() -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "outreach.sqlite3",
+            # A file, not :memory:, so Celery workers and dbt started by tests see the test data.
+            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
             "OPTIONS": {
                 # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
                 # BEGIN so two writers queue on busy_timeout instead of failing mid-transaction.
