@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "crm.middleware.HtmxMessagesMiddleware",
     "crm.middleware.TeamMiddleware",
+    "outreach.views.setup_onboarding.OnboardingGate",  # first login → the onboarding wizard
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -194,6 +195,22 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = False
+# Engine: browser tasks go to the account's own queue (one solo worker each), LLM and qualifier
+# work to theirs, so a slow fit or LLM never blocks a browser. An unacknowledged task (its
+# worker died) is redelivered after the visibility timeout; claims make the rerun idempotent.
+CELERY_TASK_ROUTES = ("outreach.engine.routing.route_task",)
+CELERY_VISIBILITY_TIMEOUT = int(env_float("CELERY_VISIBILITY_TIMEOUT", 900))
+if not CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+ENGINE_TICK_SECONDS = env_float("ENGINE_TICK_SECONDS", 15)  # beat: how often accounts are looked at
+ENGINE_MEAN_GAP_SECONDS = env_float("ENGINE_MEAN_GAP_SECONDS", 30)  # Poisson gaps between account ticks
+ENGINE_ACCOUNT_LEASE_SECONDS = env_float("ENGINE_ACCOUNT_LEASE_SECONDS", 600)  # a tick's hold on its account
+ENGINE_ENRICH_PER_TICK = int(env_float("ENGINE_ENRICH_PER_TICK", 5))
+ENGINE_ENRICH_MIN_INTERVAL = env_float("ENGINE_ENRICH_MIN_INTERVAL", 1.0)  # seconds between profile scrapes
+ENGINE_QUALIFY_PER_TICK = int(env_float("ENGINE_QUALIFY_PER_TICK", 20))
+ENGINE_SUPERVISOR_INTERVAL = env_float("ENGINE_SUPERVISOR_INTERVAL", 10)  # run_browser_workers reconcile period
 
 # --- LinkedIn and the browser ------------------------------------------------------------------
 LINKEDIN_BASE_URL = env("LINKEDIN_BASE_URL", "https://www.linkedin.com").rstrip("/")

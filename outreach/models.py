@@ -107,3 +107,7 @@ class SearchKeyword(models.Model):
 
     def __str__(self) -> str:
         return self.keyword
+
+
+# Engine state (claims, lane schedules) lives with the engine; imported here so Django registers it.
+from outreach.engine.models import ActionClaim, LaneSchedule  # noqa: E402, F401
