@@ -10,3 +10,130 @@ function hideFlashesLater() {
     setTimeout(() => { if (!el.matches(":hover")) el.remove(); }, 6000);
   });
 }
+
+/* === kanban (UI-WORK) === */
+// Cards move by HTML5 drag and drop; the server decides. A refused drop snaps back with its reason.
+function csrfToken() {
+  try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch { return ""; }
+}
+function flash(text, level) {
+  const box = document.getElementById("messages");
+  if (!box) return;
+  const el = document.createElement("div");
+  el.className = `flash flash-${level || "info"}`;
+  el.setAttribute("role", level === "error" ? "alert" : "status");
+  el.textContent = text;
+  box.appendChild(el);
+  hideFlashesLater();
+}
+// A refused htmx request (4xx with a plain-text reason) shows its reason instead of failing silently.
+document.addEventListener("htmx:responseError", (e) => {
+  const xhr = e.detail.xhr;
+  const type = xhr.getResponseHeader("Content-Type") || "";
+  flash(type.startsWith("text/plain") && xhr.responseText ? xhr.responseText : `Request failed (${xhr.status}).`, "error");
+});
+let kanbanDrag = null;
+let kanbanSaving = false;
+function kanbanIdle() {
+  return !kanbanDrag && !kanbanSaving && !document.hidden;
+}
+function kanbanShown() {
+  const out = {};
+  document.querySelectorAll(".kcol-cards[data-column]").forEach((ol) => {
+    out[`show_${ol.dataset.column}`] = ol.querySelectorAll(".kcard").length;
+  });
+  return out;
+}
+function kanbanColumns(fn) {
+  document.querySelectorAll(".kcol").forEach(fn);
+}
+document.addEventListener("dragstart", (e) => {
+  const card = e.target.closest && e.target.closest(".kcard");
+  if (!card) return;
+  kanbanDrag = { card, from: card.parentElement, next: card.nextElementSibling };
+  e.dataTransfer.effectAllowed = "move";
+  e.dataTransfer.setData("text/plain", card.id);
+  card.classList.add("is-dragging");
+  const targets = (card.dataset.targets || "").split(" ");
+  kanbanColumns((col) => {
+    if (col.dataset.column === card.dataset.column) return;
+    col.classList.add(targets.includes(col.dataset.column) ? "can-drop" : "no-drop");
+  });
+});
+document.addEventListener("dragover", (e) => {
+  const col = kanbanDrag && e.target.closest && e.target.closest(".kcol");
+  if (!col) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = "move";
+  kanbanColumns((c) => c.classList.toggle("drop-over", c === col));
+});
+document.addEventListener("dragend", () => {
+  kanbanColumns((c) => c.classList.remove("can-drop", "no-drop", "drop-over"));
+  if (kanbanDrag) kanbanDrag.card.classList.remove("is-dragging");
+  kanbanDrag = null;
+});
+document.addEventListener("drop", (e) => {
+  const col = kanbanDrag && e.target.closest && e.target.closest(".kcol");
+  if (!col) return;
+  e.preventDefault();
+  const { card, from, next } = kanbanDrag;
+  const to = col.dataset.column;
+  if (to === card.dataset.column) return;
+  const list = col.querySelector(".kcol-cards");
+  list.querySelector(".kcol-empty")?.remove();
+  list.prepend(card);
+  kanbanMove(card, to, () => from.insertBefore(card, next && next.parentElement === from ? next : null));
+});
+async function kanbanMove(card, to, snapBack) {
+  const form = document.getElementById("board-filters");
+  const body = new FormData(form || undefined);
+  body.set("kind", card.dataset.kind);
+  body.set("id", card.dataset.id);
+  body.set("to", to);
+  if (!body.get("campaign") && card.dataset.campaign) body.set("campaign", card.dataset.campaign);
+  Object.entries(kanbanShown()).forEach(([k, v]) => body.set(k, v));
+  kanbanSaving = true;
+  card.classList.add("is-saving");
+  document.body.classList.add("htmx-request");
+  try {
+    const resp = await fetch(form ? form.getAttribute("data-move-url") || "/pipeline/move/" : "/pipeline/move/", {
+      method: "POST", body, headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true", "HX-Target": "board" },
+      credentials: "same-origin",
+    });
+    const text = await resp.text();
+    if (resp.ok) {
+      htmx.swap("#board", text, { swapStyle: "outerHTML" });
+    } else {
+      snapBack();
+      card.classList.add("snap-back");
+      setTimeout(() => card.classList.remove("snap-back"), 600);
+      flash(resp.headers.get("Content-Type")?.startsWith("text/plain") ? text : `Not moved (error ${resp.status}).`, "error");
+      card.querySelector(".kcard-name")?.focus();
+    }
+  } catch {
+    snapBack();
+    flash("Not moved: the server could not be reached.", "error");
+  } finally {
+    kanbanSaving = false;
+    card.classList.remove("is-saving");
+    document.body.classList.remove("htmx-request");
+  }
+}
+// The lead drawer: focus on open, Escape or the close button to close, closed after a move.
+document.addEventListener("htmx:afterSwap", (e) => {
+  if (e.detail.target.id === "drawer-host") document.getElementById("drawer")?.focus();
+});
+document.addEventListener("click", (e) => {
+  if (e.target.closest("[data-close-drawer]")) closeDrawer();
+});
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && document.querySelector("#drawer-host #drawer")) closeDrawer();
+});
+document.addEventListener("htmx:afterRequest", (e) => {
+  if (e.detail.successful && e.detail.elt.closest && e.detail.elt.closest("[data-close-drawer-on-success]")) closeDrawer();
+});
+function closeDrawer() {
+  const host = document.getElementById("drawer-host");
+  if (host) host.innerHTML = "";
+}
+/* === end kanban === */

@@ -1,0 +1,65 @@
+"""The lead drawer: a lead's profile, qualification, activity timeline and messages."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from crm.access import get_lead_for_user, get_team
+from crm.models import Lead
+from outreach.models import Campaign
+from outreach.views.pipeline_board import legal_targets
+
+log = logging.getLogger(__name__)
+TIMELINE_LENGTH = 50
+
+
+def _explanation(campaign: Campaign | None, lead: Lead) -> dict | None:
+    """The qualifier's view of this lead, or None when there is no model to ask yet."""
+    if campaign is None:
+        return None
+    try:
+        from qualifier.service import explain
+
+        return explain(campaign, lead)
+    except Exception:  # a missing or broken model must not take the drawer down with it
+        log.exception("explain failed for lead %s in campaign %s", lead.pk, campaign.pk)
+        return None
+
+
+def _focus_campaign(request: HttpRequest, lead: Lead, deals: list, labels: list) -> Campaign | None:
+    """The campaign the drawer explains: the board's filter, else the lead's first deal or label."""
+    raw = request.GET.get("campaign", "")
+    if raw.isdigit():
+        found = Campaign.objects.filter(pk=int(raw), team=get_team(request)).first()
+        if found:
+            return found
+    for row in [*deals, *labels]:
+        return row.campaign
+    return lead.source_campaign
+
+
+@login_required
+@require_GET
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = get_lead_for_user(request, pk)
+    deals = list(lead.deals.select_related("campaign").order_by("-stage_changed_at"))
+    labels = list(lead.labels.select_related("campaign", "user").order_by("-updated_at"))
+    campaign = _focus_campaign(request, lead, deals, labels)
+    context = {
+        "lead": lead,
+        "deals": [(deal, legal_targets("deal", deal.stage)) for deal in deals],
+        "labels": labels,
+        "campaign": campaign,
+        "explanation": _explanation(campaign, lead),
+        "positions": (lead.profile or {}).get("positions") or [],
+        "educations": (lead.profile or {}).get("educations") or [],
+        "activities": lead.activities.select_related("user", "account", "campaign")[:TIMELINE_LENGTH],
+        "lead_messages": lead.messages.select_related("campaign").order_by("-created_at")[:TIMELINE_LENGTH],
+        "review_items": lead.review_items.select_related("campaign").order_by("-created_at")[:5],
+    }
+    if request.htmx:
+        return render(request, "outreach/pipeline/lead.html#drawer", context)
+    return render(request, "outreach/pipeline/lead.html", context)
