@@ -40,7 +40,10 @@ ERROR_TOAST = 'div[data-test-artdeco-toast-item-type="error"]'
 CLICK_BLOCKER = '[data-testid="interop-shadowdom"]'
 
 # Messaging
-MESSAGE_BOX = 'div[role="textbox"][contenteditable="true"][aria-label*="Write a message"], div[role="textbox"][contenteditable="true"]'
+MESSAGE_BOX = (
+    'div[role="textbox"][contenteditable="true"][aria-label*="Write a message"], '
+    'div[role="textbox"][contenteditable="true"]'
+)
 MESSAGE_SEND = 'button.msg-form__send-button, button[type="submit"]:has-text("Send")'
 THREAD_EVENT = "li.msg-s-message-list__event"
 THREAD_BODY = "p.msg-s-event-listitem__body"
