@@ -120,6 +120,15 @@ def test_inline_names_are_used_when_decorations_are_missing():
     assert [p["company_name"] for p in profile["positions"]] == ["Gates Foundation", "Breakthrough Energy", "Microsoft"]
 
 
+def test_an_empty_collection_is_an_empty_list():
+    data = load()
+    urn = profile_entity(data)["*profileEducations"]
+    coll = next(e for e in data["included"] if e.get("entityUrn") == urn)
+    del coll["*elements"]
+    coll["elements"] = []  # the form LinkedIn uses for the profile's empty sections
+    assert parse_profile(data)["educations"] == []
+
+
 def _drop_profile(d):
     d["included"] = [e for e in d["included"] if not e.get("$type", "").endswith("profile.Profile")]
 

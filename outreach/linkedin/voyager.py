@@ -55,6 +55,8 @@ class _Index:
         if coll is None:
             return []
         refs = coll.get("*elements")
+        if refs is None and coll.get("elements") == []:  # how LinkedIn sends an empty collection
+            return []
         if not isinstance(refs, list):
             if not required:
                 return []
