@@ -32,7 +32,8 @@ def deal():
 def test_template_renders_the_leads_fields(deal):
     text = render_template(deal.campaign.followup_template, deal.lead, deal.campaign)
     assert text == (
-        "Write to Ann Lee (Operations Manager at Acme Logistics at Acme Logistics): A CRM for small logistics companies."
+        "Write to Ann Lee (Operations Manager at Acme Logistics at Acme Logistics): "
+        "A CRM for small logistics companies."
     )
 
 
@@ -49,14 +50,14 @@ def test_template_renders_the_leads_fields(deal):
     ],
 )
 def test_sandbox_escapes_are_refused_with_a_clear_error(deal, source):
-    with pytest.raises(TemplateError, match="not allowed|failed|limit"):
+    with pytest.raises(TemplateError, match=r"not allowed|failed|limit"):
         render_template(source, deal.lead, deal.campaign)
 
 
 def test_bad_templates_say_where_and_why(deal):
     with pytest.raises(TemplateError, match="line 2"):
         render_template("Hi\n{% if %}", deal.lead, deal.campaign)
-    with pytest.raises(TemplateError, match="'nickname' is undefined.*Fields: full_name"):
+    with pytest.raises(TemplateError, match=r"'nickname' is undefined.*Fields: full_name"):
         render_template("Hi {{ nickname }}", deal.lead, deal.campaign)
 
 
