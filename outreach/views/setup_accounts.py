@@ -11,7 +11,7 @@ from crm.models import Activity
 from outreach.models import LinkedInAccount
 from outreach.views.setup_access import get_account_for_user
 from outreach.views.setup_control import account_pause, account_resume
-from outreach.views.setup_forms import AccountForm
+from outreach.views.setup_forms import AccountForm, posted
 from outreach.views.setup_login import login_test_state, render_login_test, start_test_login
 from outreach.views.setup_usage import account_usage
 
@@ -29,7 +29,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_new(request: HttpRequest) -> HttpResponse:
-    form = AccountForm(request.POST or None, team=get_team(request))
+    form = AccountForm(posted(request), team=get_team(request))
     if request.method == "POST" and form.is_valid():
         account = form.save(commit=False)
         account.owner = request.user
@@ -43,7 +43,7 @@ def account_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request, pk, write=True)
-    form = AccountForm(request.POST or None, instance=account, team=account.team)
+    form = AccountForm(posted(request), instance=account, team=account.team)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Account saved.")

@@ -11,7 +11,7 @@ from crm.access import get_team
 from outreach.models import Campaign
 from outreach.views.setup_access import get_campaign_for_user
 from outreach.views.setup_control import campaign_pause, campaign_start
-from outreach.views.setup_forms import CampaignForm, KitImportForm, threshold_defaults
+from outreach.views.setup_forms import CampaignForm, KitImportForm, posted, threshold_defaults
 from outreach.views.setup_preview import render_preview
 
 EDITOR = "outreach/setup/campaign_form.html"
@@ -39,7 +39,7 @@ def _editor(request: HttpRequest, form: CampaignForm, campaign: Campaign) -> Htt
 def campaign_new(request: HttpRequest) -> HttpResponse:
     team = get_team(request)
     campaign = Campaign(team=team, created_by=request.user)
-    form = CampaignForm(request.POST or None, instance=campaign, team=team)
+    form = CampaignForm(posted(request), instance=campaign, team=team)
     if request.method == "POST" and form.is_valid():
         campaign = form.save()
         messages.success(request, f"Campaign “{campaign.name}” created. Start it when you are ready.")
@@ -51,7 +51,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk)
-    form = CampaignForm(request.POST or None, instance=campaign, team=campaign.team)
+    form = CampaignForm(posted(request), instance=campaign, team=campaign.team)
     if request.method == "POST":
         if form.is_valid():
             form.save()

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth.models import User
+from django.http import HttpRequest, QueryDict
 
 from crm.models import Role, Team
 from outreach.models import Campaign, LinkedInAccount
@@ -13,12 +14,18 @@ PACING_FIELDS = ("min_action_interval", "check_pending_after_hours", "min_qualif
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
 
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST (even an empty one, so it shows its errors); None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 class TeamNameForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = ("name",)
         labels = {"name": "Team name"}
         help_texts = {"name": "Shown to everyone in your team."}
+        error_messages = {"name": {"required": "Give your team a name."}}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -20,7 +20,7 @@ from crm.access import get_membership
 from crm.models import Membership, Team
 from outreach.models import Campaign, LinkedInAccount
 from outreach.views.setup_control import campaign_start
-from outreach.views.setup_forms import AccountForm, CampaignBasicsForm, LegalForm, LLMForm, TeamNameForm
+from outreach.views.setup_forms import AccountForm, CampaignBasicsForm, LegalForm, LLMForm, TeamNameForm, posted
 from outreach.views.setup_login import login_test_state, start_test_login
 
 TEMPLATE = "outreach/setup/onboarding.html"
@@ -116,7 +116,7 @@ def _render(request: HttpRequest, membership: Membership, step: int, **context) 
 
 
 def _team_step(request: HttpRequest, membership: Membership, step: int) -> HttpResponse:
-    form = TeamNameForm(request.POST or None, instance=membership.team)
+    form = TeamNameForm(posted(request), instance=membership.team)
     if request.method == "POST" and form.is_valid():
         form.save()
         return _advance(membership, step)
@@ -124,7 +124,7 @@ def _team_step(request: HttpRequest, membership: Membership, step: int) -> HttpR
 
 
 def _campaign_step(request: HttpRequest, membership: Membership, step: int) -> HttpResponse:
-    form = CampaignBasicsForm(request.POST or None, instance=onboarding_campaign(membership))
+    form = CampaignBasicsForm(posted(request), instance=onboarding_campaign(membership))
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
         campaign.team, campaign.created_by = membership.team, membership.user
@@ -137,7 +137,7 @@ def _account_step(request: HttpRequest, membership: Membership, step: int) -> Ht
     account = onboarding_account(membership)
     if request.method == "POST" and "skip" in request.POST and not membership.is_owner:
         return _advance(membership, step)
-    form = AccountForm(request.POST or None, instance=account, team=membership.team)
+    form = AccountForm(posted(request), instance=account, team=membership.team)
     if request.method == "POST" and form.is_valid():
         account = form.save(commit=False)
         account.owner = account.owner or membership.user
@@ -158,7 +158,7 @@ def _llm_step(request: HttpRequest, membership: Membership, step: int) -> HttpRe
             require_human_review=True
         )
         return _advance(membership, step)
-    form = LLMForm(request.POST or None, instance=team, initial={"llm_model": team.llm_model or "gpt-4o-mini"})
+    form = LLMForm(posted(request), instance=team, initial={"llm_model": team.llm_model or "gpt-4o-mini"})
     if request.method == "POST" and form.is_valid():
         form.save()
         return _advance(membership, step)
@@ -185,7 +185,7 @@ def onboarding_test_llm(request: HttpRequest) -> HttpResponse:
 
 def _legal_step(request: HttpRequest, membership: Membership, step: int) -> HttpResponse:
     already = membership.legal_accepted_at is not None
-    form = LegalForm(request.POST or None)
+    form = LegalForm(posted(request))
     if request.method == "POST" and (already or form.is_valid()):
         return _finish(request, membership)
     return _render(request, membership, step, form=form, already=already)
