@@ -26,14 +26,14 @@ LOCATIONS = [
     ("Munich, Bavaria, Germany", "Germany", "de", 100477049, 101282230),
     ("London, England, United Kingdom", "United Kingdom", "gb", 102257491, 101165590),
     ("Manchester, England, United Kingdom", "United Kingdom", "gb", 102943586, 101165590),
-    ("Paris, Île-de-France, France", "France", "fr", 105015875, 105015875),
+    ("Paris, Île-de-France, France", "France", "fr", 101240143, 105015875),
     ("Amsterdam, North Holland, Netherlands", "Netherlands", "nl", 102011674, 102890719),
     ("Madrid, Community of Madrid, Spain", "Spain", "es", 100994331, 105646813),
     ("Barcelona, Catalonia, Spain", "Spain", "es", 105088894, 105646813),
-    ("Milan, Lombardy, Italy", "Italy", "it", 103350119, 103350119),
+    ("Milan, Lombardy, Italy", "Italy", "it", 102873511, 103350119),
     ("Stockholm, Stockholm County, Sweden", "Sweden", "se", 100907646, 105117694),
     ("Warsaw, Mazowieckie, Poland", "Poland", "pl", 105076658, 105072130),
-    ("Lisbon, Lisbon, Portugal", "Portugal", "pt", 100364837, 100364837),
+    ("Lisbon, Lisbon, Portugal", "Portugal", "pt", 105048278, 100364837),
     ("Dublin, County Dublin, Ireland", "Ireland", "ie", 105178154, 104738515),
     ("Zurich, Zurich, Switzerland", "Switzerland", "ch", 102436504, 106693272),
     ("New York, New York, United States", "United States", "us", 102571732, 103644278),
@@ -45,7 +45,7 @@ LOCATIONS = [
     ("Bengaluru, Karnataka, India", "India", "in", 105214831, 102713980),
     ("Singapore", "Singapore", "sg", 102454443, 102454443),
     ("Sydney, New South Wales, Australia", "Australia", "au", 104769905, 101452733),
-    ("Tokyo, Tokyo, Japan", "Japan", "jp", 101355337, 101355337),
+    ("Tokyo, Tokyo, Japan", "Japan", "jp", 103689695, 101355337),
 ]
 
 # (industry id, name)
