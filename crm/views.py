@@ -3,13 +3,27 @@
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from crm.forms import SignupForm
-from crm.models import Invitation, Membership, Role, Team
+from crm.models import (
+    Activity,
+    Deal,
+    Invitation,
+    Lead,
+    Membership,
+    Message,
+    MessageDirection,
+    MessageStatus,
+    Role,
+    Stage,
+    Team,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,6 +49,84 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form, "invitation": invitation})
 
 
+FUNNEL_STEPS = [
+    ("discovered", "Discovered"),
+    ("qualified", "Qualified"),
+    ("invited", "Invited"),
+    ("accepted", "Accepted"),
+    ("messaged", "Messaged"),
+]
+INVITED_STAGES = (Stage.PENDING, Stage.CONNECTED, Stage.COMPLETED)
+ACCEPTED_STAGES = (Stage.CONNECTED, Stage.COMPLETED)
+RECENT_ACTIVITY = 15
+
+
+def _funnels(team: Team) -> list[dict]:
+    """Each campaign's funnel, in one grouped query per step (not per campaign)."""
+    discovered = dict(
+        Lead.objects.filter(team=team, source_campaign__isnull=False)
+        .order_by()
+        .values_list("source_campaign")
+        .annotate(n=Count("pk"))
+    )
+    deals = {
+        row["campaign"]: row
+        for row in Deal.objects.filter(team=team)
+        .order_by()
+        .values("campaign")
+        .annotate(
+            qualified=Count("pk"),
+            invited=Count("pk", filter=Q(stage__in=INVITED_STAGES)),
+            accepted=Count("pk", filter=Q(stage__in=ACCEPTED_STAGES)),
+        )
+    }
+    messaged = dict(
+        Message.objects.filter(team=team, direction=MessageDirection.OUT, status=MessageStatus.SENT)
+        .order_by()
+        .values_list("campaign")
+        .annotate(n=Count("lead", distinct=True))
+    )
+    funnels = []
+    for campaign in team.campaigns.order_by("name").only("pk", "name", "active"):
+        row = deals.get(campaign.pk, {})
+        counts = {
+            "discovered": discovered.get(campaign.pk, 0),
+            "qualified": row.get("qualified", 0),
+            "invited": row.get("invited", 0),
+            "accepted": row.get("accepted", 0),
+            "messaged": messaged.get(campaign.pk, 0),
+        }
+        top = max(counts.values()) or 1
+        steps = [(label, counts[key], round(100 * counts[key] / top)) for key, label in FUNNEL_STEPS]
+        rate = counts["accepted"] / counts["invited"] if counts["invited"] else None
+        funnels.append({"campaign": campaign, "steps": steps, "acceptance_rate": rate})
+    return funnels
+
+
+def _today(team: Team) -> dict:
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = Activity.objects.filter(team=team, created_at__gte=start)
+    summary = today.order_by().values("kind", "result").annotate(n=Count("pk")).order_by("-n", "kind")
+    recent = today.select_related("lead", "campaign", "account", "user")[:RECENT_ACTIVITY]
+    return {"summary": list(summary), "recent": list(recent)}
+
+
+def _onboarding_url(membership: Membership | None) -> str | None:
+    if membership is None or membership.onboarding_done:
+        return None
+    try:
+        return reverse("onboarding")
+    except NoReverseMatch:  # the wizard is not installed: show the dashboard instead
+        return None
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "crm/dashboard.html", {})
+    """Per campaign the funnel with its acceptance rate, and what happened today."""
+    membership = getattr(request, "membership", None)
+    if onboarding := _onboarding_url(membership):
+        return redirect(onboarding)
+    if membership is None:
+        return render(request, "crm/dashboard.html", {"funnels": [], "today": None})
+    team = membership.team
+    return render(request, "crm/dashboard.html", {"funnels": _funnels(team), "today": _today(team)})

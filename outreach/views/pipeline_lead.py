@@ -1,7 +1,5 @@
 """The lead drawer: a lead's profile, qualification, activity timeline and messages."""
 
-import logging
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,22 +9,9 @@ from crm.access import get_lead_for_user, get_team
 from crm.models import Lead
 from outreach.models import Campaign
 from outreach.views.pipeline_board import legal_targets
+from qualifier.views import explain_safely
 
-log = logging.getLogger(__name__)
 TIMELINE_LENGTH = 50
-
-
-def _explanation(campaign: Campaign | None, lead: Lead) -> dict | None:
-    """The qualifier's view of this lead, or None when there is no model to ask yet."""
-    if campaign is None:
-        return None
-    try:
-        from qualifier.service import explain
-
-        return explain(campaign, lead)
-    except Exception:  # a missing or broken model must not take the drawer down with it
-        log.exception("explain failed for lead %s in campaign %s", lead.pk, campaign.pk)
-        return None
 
 
 def _focus_campaign(request: HttpRequest, lead: Lead, deals: list, labels: list) -> Campaign | None:
@@ -53,7 +38,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deals": [(deal, legal_targets("deal", deal.stage)) for deal in deals],
         "labels": labels,
         "campaign": campaign,
-        "explanation": _explanation(campaign, lead),
+        "explanation": explain_safely(campaign, lead),
         "positions": (lead.profile or {}).get("positions") or [],
         "educations": (lead.profile or {}).get("educations") or [],
         "activities": lead.activities.select_related("user", "account", "campaign")[:TIMELINE_LENGTH],

@@ -137,3 +137,17 @@ function closeDrawer() {
   if (host) host.innerHTML = "";
 }
 /* === end kanban === */
+
+/* === review queue (UI-WORK) === */
+// Y / N / S decide, J / K move, U undoes: each key clicks the matching button, so htmx posts it.
+document.addEventListener("keydown", (e) => {
+  const queue = document.querySelector("[data-review-queue]");
+  if (!queue || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+  if (e.target.closest && e.target.closest("input, textarea, select, [contenteditable]")) return;
+  if (document.body.classList.contains("htmx-request")) return; // one decision at a time
+  const button = queue.querySelector(`[data-key="${e.key.toLowerCase()}"]`);
+  if (!button || button.disabled) return;
+  e.preventDefault();
+  button.click();
+});
+/* === end review queue === */
