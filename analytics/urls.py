@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from analytics import views
+
+urlpatterns = [
+    path("analytics/", views.analytics_index, name="analytics"),
+    path("analytics/rebuild/", views.analytics_rebuild, name="analytics_rebuild"),
+    path("analytics/<slug:mart>.csv", views.analytics_csv, name="analytics_csv"),
+]
