@@ -91,10 +91,23 @@ class CampaignForm(CampaignBasicsForm):
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.team = team
         self.fields["accounts"].queryset = LinkedInAccount.objects.filter(team=team)
         for name in ("entropy_threshold", "max_auto_std", "min_accept_prob"):
             self.fields[name].widget.attrs.update(step="0.01", min="0")
         self.fields["followup_template"].widget.attrs.update(spellcheck="false")
+
+    def clean_followup_template(self) -> str:
+        source = self.cleaned_data["followup_template"]
+        from outreach.engine.messages import TemplateError, render_template  # ENGINE's; imported lazily
+        from outreach.views.setup_preview import sample_lead
+
+        campaign = Campaign(team=self.team, name="Preview", product_docs="Our product.", booking_link="")
+        try:
+            render_template(source, sample_lead(self.team), campaign)
+        except TemplateError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return source
 
     def clean(self) -> dict:
         data = super().clean()

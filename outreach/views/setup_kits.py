@@ -16,9 +16,9 @@ from outreach.views.setup_forms import KitImportForm
 @login_required
 @require_GET
 def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for_user(request, pk)
     from outreach.engine.kits import export_kit  # ENGINE's; imported lazily
 
-    campaign = get_campaign_for_user(request, pk)
     data = export_kit(campaign)
     extension = "zip" if data[:2] == b"PK" else "json"
     response = HttpResponse(data, content_type="application/zip" if extension == "zip" else "application/json")
