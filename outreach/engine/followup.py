@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from crm.models import Deal, Message, MessageStatus, Stage
-from crm.services import activity_log, deal_move
+from crm.services import deal_move
 from outreach.engine.connect import LaneStop, _tomorrow
 from outreach.engine.limits import COUNTED, LimitReached, claim_action, claim_done, claim_release
 from outreach.engine.messages import mark_sent, outgoing
@@ -18,6 +18,17 @@ from outreach.engine.models import ActionClaim, ClaimKind
 from outreach.engine.safety import blocked_by_conflict
 
 COMPOSE_RETRY = timedelta(minutes=10)
+
+
+def BEFORE_SENDING(errors) -> tuple[type[Exception], ...]:
+    return (
+        errors.ProfileUnavailable,
+        errors.ElementMissing,
+        errors.RateLimited,
+        errors.LoginFailed,
+        errors.CheckpointRequired,
+        errors.SessionExpired,
+    )
 
 
 def _request_compose(deal: Deal) -> None:
@@ -85,16 +96,14 @@ def run_follow_up(session, account, campaign) -> bool:
         else:
             try:
                 actions.send_message(session, public_id, message.text)
-            except errors.LinkedInError as exc:  # typed: nothing was sent
+            except BEFORE_SENDING(errors) as exc:  # typed errors raised before anything was sent
                 claim_release(got.claim, str(exc))
                 Message.objects.filter(pk=message.pk).update(status=MessageStatus.APPROVED)
-                activity_log(
-                    team=deal.team, kind="message", lead=deal.lead, campaign=campaign, account=account,
-                    result="failed", detail=f"{type(exc).__name__}: {exc}",
-                )  # fmt: skip
                 if isinstance(exc, errors.ProfileUnavailable | errors.ElementMissing):
                     return True  # this lead only; the lane waits its interval
                 raise
+            # Any other failure (a crash mid-send) keeps the claim: the next attempt is "resumed" and
+            # reads the conversation before sending again.
         claim_done(got.claim, "message sent")
         mark_sent(message)
         deal_move(deal=deal, to=Stage.COMPLETED, account=account, reason="follow-up sent")
