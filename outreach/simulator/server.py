@@ -57,7 +57,9 @@ class SimServer:
 
     def start(self) -> "SimServer":
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, name="linkedin-sim", daemon=True)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever, args=(0.05,), name="linkedin-sim", daemon=True
+            )
             self._thread.start()
         return self
 
