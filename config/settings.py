@@ -109,7 +109,8 @@ def _database() -> dict:
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "outreach.sqlite3",
+            # SQLITE_PATH lets a test start Celery workers on the test database file.
+            "NAME": Path(env("SQLITE_PATH")) if env("SQLITE_PATH") else DATA_DIR / "outreach.sqlite3",
             # A file, not :memory:, so Celery workers and dbt started by tests see the test data.
             "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
             "OPTIONS": {
