@@ -102,7 +102,8 @@ def _database_env() -> dict[str, str]:
         return {"SQLITE_PATH": str(cfg["NAME"]), "DATABASE_URL": ""}
     user = cfg.get("USER") or "postgres"
     auth = f"{user}:{cfg['PASSWORD']}" if cfg.get("PASSWORD") else user
-    return {"DATABASE_URL": f"postgres://{auth}@{cfg.get('HOST') or '127.0.0.1'}:{cfg.get('PORT') or 5432}/{cfg['NAME']}"}
+    host, port = cfg.get("HOST") or "127.0.0.1", cfg.get("PORT") or 5432
+    return {"DATABASE_URL": f"postgres://{auth}@{host}:{port}/{cfg['NAME']}"}
 
 
 class CeleryStack:
@@ -179,7 +180,8 @@ class CeleryStack:
         os.killpg(proc.pid, sig)
 
     def logs(self) -> str:
-        return "\n".join(f"===== {name} =====\n{log.read_text(errors='replace')[-6000:]}" for name, _, log in self.procs)
+        parts = [f"===== {name} =====\n{log.read_text(errors='replace')[-6000:]}" for name, _, log in self.procs]
+        return "\n".join(parts)
 
     def wait_for(self, check: Callable[[], object], timeout: float = 60, interval: float = 0.5, what: str = ""):
         from django.db import close_old_connections
