@@ -251,3 +251,23 @@ def test_command_serves_the_simulator():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("run", [1, 2])
+def test_sim_session_starts_every_test_clean(sim_session, settings, run):
+    assert sim_session.state.accounts == {} and sim_session.state.faults == {}
+    assert settings.LINKEDIN_BASE_URL == settings.SANDBOX_BASE_URL == sim_session.url
+    client = sim_login(sim_session)  # leave state behind for the other run to not see
+    sim_session.set_fault("weekly_limit")
+    invite(client, strangers(sim_session, 1)[0])
+
+
+def test_my_network_lists_connections_and_sent_invitations(sim):
+    sim.state.config["accept_probability"] = 0.0
+    client = sim_login(sim)
+    target = strangers(sim, 1)[0]
+    invite(client, target)
+    sent = client.get("/mynetwork/invitation-manager/sent/").text
+    assert f"/in/{target}/" in sent
+    connections = client.get("/mynetwork/").text
+    assert all(f"/in/{p['public_id']}/" in connections for p in sim.people_where(initial="connected"))

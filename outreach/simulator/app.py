@@ -97,6 +97,12 @@ class SimApp:
             if person is None:
                 return html(pages.not_found_page(), 404)
             return html(messaging_page.thread_page(person, account.visible_thread(person["public_id"])))
+        if path.rstrip("/") in ("/mynetwork", "/mynetwork/invite-connect/connections"):
+            people = [self.state.people[pid] for pid in sorted(account.connections)]
+            return html(pages.network_page("Connections", people, request.base))
+        if path.rstrip("/") == "/mynetwork/invitation-manager/sent":
+            people = [self.state.people[pid] for pid in sorted(account.invitations)]
+            return html(pages.network_page("Sent invitations", people, request.base))
         if path.rstrip("/") == "/messaging":
             threads = [(self.state.people[pid], account.visible_thread(pid)) for pid in account.threads]
             return html(messaging_page.inbox_page(threads))
@@ -156,9 +162,9 @@ class SimApp:
         relationship = account.relationship(person["public_id"])
         if relationship == "self":
             return None
-        return (
-            1 if relationship == "connected" else person["connection_degree"] if person["connection_degree"] != 1 else 2
-        )
+        if relationship == "connected":
+            return 1
+        return person["connection_degree"] if person["connection_degree"] in (2, 3) else 2
 
     def _profile(self, request: Request, account: SimAccount, public_id: str) -> Response:
         person = self.state.person(account, public_id)

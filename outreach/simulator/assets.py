@@ -10,6 +10,7 @@ body{font-family:system-ui,sans-serif;margin:0;background:#f4f2ee;color:#1d1d1d}
 header.global-nav{background:#fff;border-bottom:1px solid #ddd;padding:8px 24px;display:flex;gap:16px}
 main{max-width:880px;margin:16px auto;padding:0 12px}
 section{background:#fff;border-radius:8px;margin-bottom:12px;padding:16px}
+section p{margin:4px 0}
 button,[role=button],a[aria-label]{cursor:pointer}
 button,div[role=button]{border:1px solid #0a66c2;border-radius:16px;padding:4px 14px;background:#fff;
 color:#0a66c2;display:inline-block;font-size:15px}

@@ -151,6 +151,16 @@ def _pagination(keywords: str, page: int, pages: int) -> str:
     )
 
 
+def network_page(title: str, people: list[dict], base: str) -> str:
+    """My Network lists: the account's connections, or the invitations it has sent."""
+    rows = "".join(
+        f'<li class="mn-connection-card"><a href="{escape(base)}/in/{escape(p["public_id"])}/">'
+        f"<span>{escape(full_name(p))}</span></a><p>{escape(p['headline'])}</p></li>"
+        for p in people
+    )
+    return layout(title, f"<section><h2>{escape(title)} ({len(people)})</h2><ul>{rows}</ul></section>")
+
+
 def not_found_page() -> str:
     return layout("Page not found", "<section><h1>This page doesn&rsquo;t exist</h1></section>")
 
