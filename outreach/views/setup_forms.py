@@ -42,6 +42,7 @@ class CampaignBasicsForm(forms.ModelForm):
         fields = ("name", "product_docs", "objective", "booking_link")
         labels = {"name": "Campaign name", "product_docs": "Product description", "booking_link": "Booking link"}
         help_texts = {"booking_link": "Where interested leads book a call, e.g. a Calendly link (optional)."}
+        widgets = {"product_docs": forms.Textarea(attrs={"rows": 4}), "objective": forms.Textarea(attrs={"rows": 3})}
 
     def clean_product_docs(self) -> str:
         docs = self.cleaned_data["product_docs"].strip()
@@ -72,7 +73,7 @@ class CampaignForm(CampaignBasicsForm):
         labels = {
             **CampaignBasicsForm.Meta.labels,
             "followup_template": "Follow-up template",
-            "accounts": "LinkedIn accounts",
+            "accounts": "Accounts that work this campaign",
             "min_action_interval": "Seconds between actions",
             "check_pending_after_hours": "Check pending invitations after (hours)",
             "min_qualifiable_leads": "Leads to keep ready for qualification",
@@ -85,9 +86,12 @@ class CampaignForm(CampaignBasicsForm):
             **CampaignBasicsForm.Meta.help_texts,
             "followup_template": "Jinja2. Variables: {{ full_name }}, {{ first_name }}, {{ headline }}, "
             "{{ current_company }}, {{ location }}, {{ product_description }}, {{ booking_link }}.",
-            "accounts": "The accounts that work this campaign.",
         }
-        widgets = {"accounts": forms.CheckboxSelectMultiple, "followup_template": forms.Textarea(attrs={"rows": 8})}
+        widgets = {
+            "accounts": forms.CheckboxSelectMultiple,
+            **CampaignBasicsForm.Meta.widgets,
+            "followup_template": forms.Textarea(attrs={"rows": 8}),
+        }
 
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -54,12 +54,15 @@ def login_test_state(request: HttpRequest, account: LinkedInAccount) -> dict | N
     outcome = state["result"]
     status = "ok" if outcome.get("ok") else outcome.get("status", "error")
     message = MESSAGES.get(status) or outcome.get("detail") or "The login test failed."
+    detail = outcome.get("detail", "")
+    if detail.rstrip(".") in message:
+        detail = ""
     return {
         "done": True,
         "ok": bool(outcome.get("ok")),
         "status": status,
         "message": message,
-        "detail": outcome.get("detail", ""),
+        "detail": detail,
     }
 
 
