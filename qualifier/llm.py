@@ -8,6 +8,7 @@ error, malformed or wrongly-typed answer) raises `LLMError`: callers leave the l
 queued, never guess a label.
 """
 
+import contextlib
 import logging
 import random
 import time
@@ -87,10 +88,8 @@ def _retry_delay(attempt: int, exc: Exception) -> float:
     response = getattr(exc, "response", None)
     retry_after = response.headers.get("retry-after") if response is not None else None
     if retry_after:
-        try:
+        with contextlib.suppress(ValueError):
             delay = max(delay, min(float(retry_after), 30.0))
-        except ValueError:
-            pass
     return delay
 
 

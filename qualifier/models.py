@@ -92,6 +92,8 @@ class ModelState(models.Model):
     gate_enabled = models.BooleanField(default=False)
     gate_note = models.CharField(max_length=300, blank=True, default="")
     holdout_accuracy = models.FloatField(null=True, blank=True)
+    # Set when a refit task is queued, cleared when it starts: one queued refit per campaign.
+    refit_queued = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"model of campaign {self.campaign_id}"
