@@ -15,6 +15,12 @@ from tests.factories import CampaignFactory, DealFactory, EnrichedLeadFactory, L
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Users are created in every test; the production hasher's 1M rounds would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def eager_celery(settings):
     """Tasks run in the web process, so the wizard's login test completes without a worker."""

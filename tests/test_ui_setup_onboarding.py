@@ -9,6 +9,14 @@ from outreach.models import Campaign, LinkedInAccount
 from tests.factories import CampaignFactory, LinkedInAccountFactory, MembershipFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Users are created in every test; the production hasher's 1M rounds would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
