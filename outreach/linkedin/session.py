@@ -1,0 +1,423 @@
+"""One browser per LinkedIn account, owned by the worker process that runs that account's tasks.
+
+- Per-process registry keyed by account id. Nothing starts at import: the Playwright driver and the
+  account's Chromium launch on first use, so a Celery parent can fork safely; a registry inherited
+  across a fork is dropped, never reused (Playwright objects do not survive a fork).
+- Playwright's sync API is bound to the thread that started it. The account's worker runs its
+  tasks one at a time in one thread (`--pool=solo` per account queue), which is what it needs.
+- Debian's Chromium via `settings.CHROMIUM_EXECUTABLE`; headless unless `BROWSER_HEADLESS=false`
+  (to watch it, run the browser worker under a virtual display: `xvfb-run -a make run`).
+- playwright-stealth with a consistent Linux fingerprint (platform "Linux x86_64", no forged
+  client-hint brands: Debian's Chromium honestly says "Chromium").
+- The login (cookies, localStorage) is Playwright's `storage_state`, kept encrypted in
+  `account.session_state` and saved back after every login and action.
+- An idle browser (no use for `BROWSER_IDLE_SECONDS`) is closed the next time the registry is
+  touched; `close_all()` runs on worker-process shutdown and at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import logging
+import os
+import random
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from playwright_stealth import Stealth
+
+from crm.models import ActivityResult
+from crm.services import activity_log
+from outreach.linkedin import selectors as sel
+from outreach.linkedin.errors import CheckpointRequired, LinkedInError, LoginFailed, RateLimited, SessionExpired
+from outreach.linkedin.urls import discover_profile_ids
+from outreach.models import AccountStatus
+
+log = logging.getLogger(__name__)
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+STEALTH = Stealth(navigator_platform_override="Linux x86_64", sec_ch_ua=False)
+NAV_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 10_000
+RATE_LIMIT_STATUSES = (429, 999)
+DEFAULT_RETRY_AFTER = 3600.0
+
+_registry: dict[int, BrowserSession] = {}
+_driver: dict[str, Any] = {"pid": None, "cm": None, "playwright": None}
+
+
+def _own_process() -> None:
+    """Forget Playwright objects inherited from a parent process (they are unusable after fork)."""
+    if _driver["pid"] != os.getpid():
+        _registry.clear()
+        _driver.update(pid=os.getpid(), cm=None, playwright=None)
+
+
+def _playwright() -> Playwright:
+    _own_process()
+    if _driver["playwright"] is None:
+        # The sync API keeps an asyncio loop on this thread; Django's async guard would reject the
+        # ORM calls this (synchronous, single-threaded) worker makes between browser steps.
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        cm = STEALTH.use_sync(sync_playwright())
+        _driver.update(cm=cm, playwright=cm.__enter__())
+    return _driver["playwright"]
+
+
+def use_playwright(playwright: Playwright) -> None:
+    """Drive browsers through an already running Playwright (tests: pytest-playwright's instance).
+
+    Only one sync Playwright can run per thread, so a test process that also uses
+    pytest-playwright must hand its instance over. It is never stopped from here; stealth is then
+    applied per context (init script) instead of by hooking the driver.
+    """
+    _own_process()
+    _driver.update(cm=None, playwright=playwright)
+
+
+def get_session(account) -> BrowserSession:
+    """The account's browser session in this process (created lazily, reused across tasks)."""
+    _own_process()
+    close_idle()
+    session = _registry.get(account.pk)
+    if session is None:
+        session = _registry[account.pk] = BrowserSession(account)
+    else:
+        session.account = account
+    return session
+
+
+def close_session(account_id: int) -> None:
+    session = _registry.pop(account_id, None)
+    if session is not None:
+        session.close()
+
+
+def close_idle(max_idle: float | None = None) -> int:
+    """Close browsers unused for `max_idle` seconds (default BROWSER_IDLE_SECONDS). Returns how many."""
+    limit = settings.BROWSER_IDLE_SECONDS if max_idle is None else max_idle
+    now = time.monotonic()
+    idle = [pk for pk, s in _registry.items() if s.started and now - s.last_used > limit]
+    for pk in idle:
+        close_session(pk)
+    return len(idle)
+
+
+def close_all(**_signal_kwargs: Any) -> None:
+    """Close every browser and stop the driver (worker shutdown, exit)."""
+    if _driver["pid"] != os.getpid():
+        return
+    for pk in list(_registry):
+        close_session(pk)
+    cm = _driver["cm"]
+    if cm is not None:  # stop only a driver this module started
+        _driver.update(cm=None, playwright=None)
+        try:
+            cm.__exit__(None, None, None)
+        except Exception:  # the driver may already be gone at interpreter exit
+            log.debug("playwright driver stop failed", exc_info=True)
+
+
+atexit.register(close_all)
+try:
+    from celery.signals import worker_process_shutdown
+
+    worker_process_shutdown.connect(close_all, weak=False)
+except ImportError:  # pragma: no cover - celery is a hard dependency of the project
+    pass
+
+
+def human_pause(scale: float = 1.0) -> None:
+    """A human-looking wait between actions (HUMAN_DELAY_MIN..MAX seconds)."""
+    low, high = settings.HUMAN_DELAY_MIN, max(settings.HUMAN_DELAY_MIN, settings.HUMAN_DELAY_MAX)
+    delay = random.uniform(low, high) * scale
+    if delay > 0:
+        time.sleep(delay)
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path or "/"
+
+
+def is_logged_out_path(path: str) -> bool:
+    return path.startswith(("/authwall", "/login", "/uas/login", "/signup"))
+
+
+def is_checkpoint_path(path: str) -> bool:
+    return path.startswith("/checkpoint/") and not path.startswith("/checkpoint/lg/")
+
+
+class BrowserSession:
+    """An account's Chromium, its logged-in context and its one working page."""
+
+    def __init__(self, account) -> None:
+        self.account = account
+        self.account_id: int = account.pk
+        self.browser: Browser | None = None
+        self.context: BrowserContext | None = None
+        self._page: Page | None = None
+        self.verified = False  # logged in, checked since this context started
+        self.last_used = time.monotonic()
+        self._discovered: dict[str, None] = {}
+
+    # --- lifecycle -----------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return self.account.base_url
+
+    @property
+    def started(self) -> bool:
+        return self.browser is not None
+
+    @property
+    def page(self) -> Page:
+        self._start()
+        self.last_used = time.monotonic()
+        assert self._page is not None
+        return self._page
+
+    def _start(self) -> None:
+        if self.browser is not None and not self.browser.is_connected():
+            self.browser = self.context = self._page = None  # crashed: relaunch
+        if self.browser is None:
+            self.browser = _playwright().chromium.launch(
+                executable_path=settings.CHROMIUM_EXECUTABLE, headless=settings.BROWSER_HEADLESS, args=CHROMIUM_ARGS
+            )
+        if self.context is None:
+            self.context = self.browser.new_context(
+                storage_state=self._stored_state(),
+                viewport={"width": 1280, "height": 900},
+                locale="en-US",
+                timezone_id=self.account.time_zone or None,
+            )
+            if _driver["cm"] is None:  # an injected driver is not stealth-hooked
+                STEALTH.apply_stealth_sync(self.context)
+            self.context.set_default_navigation_timeout(NAV_TIMEOUT_MS)
+            self.context.set_default_timeout(ACTION_TIMEOUT_MS)
+            self._page = self.context.new_page()
+            self.verified = False
+
+    def _stored_state(self) -> dict | None:
+        if not self.account.session_state:
+            return None
+        try:
+            state = json.loads(self.account.session_state)
+        except ValueError:
+            log.warning("account %s: stored session is not JSON; logging in afresh", self.account_id)
+            return None
+        return state if isinstance(state, dict) and "cookies" in state else None
+
+    def close(self) -> None:
+        """Save the session and close the browser (idempotent)."""
+        if self.context is not None:
+            with contextlib.suppress(PlaywrightError):
+                self.save_state()
+        if self.browser is not None:
+            with contextlib.suppress(PlaywrightError):
+                self.browser.close()
+        self.browser = self.context = self._page = None
+        self.verified = False
+
+    def save_state(self) -> None:
+        if self.context is None:
+            return
+        state = json.dumps(self.context.storage_state())
+        if state != self.account.session_state:
+            self.account.session_state = state
+            self.account.save(update_fields=["session_state"])
+
+    # --- discovery ------------------------------------------------------------------------
+    def collect_profile_links(self) -> list[str]:
+        """Remember the /in/ ids linked from the current page (auto-discovery)."""
+        try:
+            hrefs = self.page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        except PlaywrightError:
+            return []
+        ids = discover_profile_ids(hrefs)
+        for public_id in ids:
+            self._discovered.setdefault(public_id, None)
+        return ids
+
+    @property
+    def visited_profile_ids(self) -> list[str]:
+        return list(self._discovered)
+
+    def drain_discovered(self) -> list[str]:
+        """Ids seen on pages visited since the last drain, in first-seen order."""
+        ids, self._discovered = list(self._discovered), {}
+        return ids
+
+    # --- navigation -----------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + path
+
+    def goto(self, path_or_url: str, *, relogin: bool = True) -> Page:
+        """Open a LinkedIn page as a person would; handle rate limits, checkpoints and logouts."""
+        page = self.page
+        target = path_or_url if "://" in path_or_url else self.url(path_or_url)
+        human_pause()
+        response = page.goto(target, wait_until="domcontentloaded")
+        status = response.status if response is not None else 200
+        if status in RATE_LIMIT_STATUSES:
+            raise RateLimited(f"LinkedIn answered {status} for {path_of(target)}", retry_after=_retry_after(response))
+        path = path_of(page.url)
+        if is_checkpoint_path(path):
+            self.mark_checkpoint(page.url)
+        if is_logged_out_path(path) and not is_logged_out_path(path_of(target)):
+            if not relogin:
+                raise SessionExpired(f"still logged out after logging in again ({path})")
+            self.relogin(reason=f"redirected to {path}")
+            return self.goto(path_or_url, relogin=False)
+        self.collect_profile_links()
+        return page
+
+    # --- login ----------------------------------------------------------------------------
+    def has_session_cookie(self) -> bool:
+        return any(c["name"] == "li_at" for c in self.context.cookies()) if self.context else False
+
+    def csrf_token(self) -> str:
+        """LinkedIn's csrf-token header: the JSESSIONID cookie value without its quotes."""
+        for cookie in self.context.cookies(self.base_url) if self.context else []:
+            if cookie["name"] == "JSESSIONID":
+                return cookie["value"].strip('"')
+        raise SessionExpired("no JSESSIONID cookie: not logged in")
+
+    def ensure_logged_in(self) -> None:
+        """Reuse the stored session when it still works; otherwise log in with e-mail + password."""
+        page = self.page
+        if self.verified:
+            return
+        if self.has_session_cookie():
+            human_pause(0.3)
+            page.goto(self.url("/feed/"), wait_until="domcontentloaded")
+            path = path_of(page.url)
+            if is_checkpoint_path(path):
+                self.mark_checkpoint(page.url)
+            if path.startswith("/feed"):
+                self._logged_in(fresh=False)
+                return
+        self.login()
+
+    def relogin(self, reason: str = "session expired") -> None:
+        log.info("account %s: logging in again (%s)", self.account_id, reason)
+        self.verified = False
+        if self.context is not None:
+            self.context.clear_cookies()
+        self.login()
+
+    def login(self) -> None:
+        account = self.account
+        if not account.password:
+            self._login_failed("no password stored for this account")
+        page = self.page
+        human_pause(0.3)
+        page.goto(self.url("/login"), wait_until="domcontentloaded")
+        if path_of(page.url).startswith("/feed"):
+            self._logged_in(fresh=False)
+            return
+        self.type_text(page.locator(sel.LOGIN_USERNAME), account.username)
+        self.type_text(page.locator(sel.LOGIN_PASSWORD), account.password)
+        human_pause(0.2)
+        with page.expect_navigation(wait_until="domcontentloaded"):
+            page.locator(sel.LOGIN_SUBMIT).first.click()
+        path = path_of(page.url)
+        if path.startswith("/feed"):
+            self._logged_in(fresh=True)
+        elif is_checkpoint_path(path) or (path.startswith("/checkpoint/") and not self._on_login_form()):
+            self.mark_checkpoint(page.url)
+        elif self._on_login_form():
+            self._login_failed("LinkedIn rejected the e-mail or password")
+        else:
+            self._login_failed(f"login ended on an unexpected page ({path})")
+
+    def _on_login_form(self) -> bool:
+        return self.page.locator(sel.LOGIN_PASSWORD).count() > 0
+
+    def type_text(self, field, text: str) -> None:
+        """Type like a person: one key at a time with a random delay per key."""
+        field.click()
+        field.fill("")
+        low, high = settings.TYPING_DELAY_MIN_MS, max(settings.TYPING_DELAY_MIN_MS, settings.TYPING_DELAY_MAX_MS)
+        for char in text:
+            self.page.keyboard.type(char)
+            pause = random.uniform(low, high) / 1000
+            if pause > 0:
+                time.sleep(pause)
+
+    def _logged_in(self, *, fresh: bool) -> None:
+        account = self.account
+        self.verified = True
+        fields = ["status", "status_detail"]
+        account.status, account.status_detail = AccountStatus.OK, ""
+        if fresh:
+            account.last_login_at = timezone.now()
+            fields.append("last_login_at")
+            self.log("login", detail="logged in with e-mail and password")
+        account.save(update_fields=fields)
+        self.save_state()
+
+    def _set_status(self, status: str, detail: str) -> None:
+        self.account.status, self.account.status_detail = status, detail[:500]
+        self.account.save(update_fields=["status", "status_detail"])
+
+    def _login_failed(self, detail: str) -> None:
+        self._set_status(AccountStatus.NEEDS_LOGIN, detail)
+        self.log("login", result=ActivityResult.FAILED, detail=detail)
+        raise LoginFailed(detail)
+
+    def mark_checkpoint(self, url: str) -> None:
+        """LinkedIn wants a human check: pause the account (no retry loop) and say why."""
+        detail = (
+            f"LinkedIn asks for a security check ({path_of(url)}). Log in to LinkedIn in a normal "
+            "browser, complete it, then resume this account."
+        )
+        self.verified = False
+        self._set_status(AccountStatus.CHECKPOINT, detail)
+        self.log("login", result=ActivityResult.FAILED, detail=detail, data={"url": url})
+        raise CheckpointRequired(detail)
+
+    # --- activity log ---------------------------------------------------------------------
+    def log(self, kind: str, *, lead=None, result: str = ActivityResult.OK, detail: str = "", data=None) -> None:
+        activity_log(
+            team=self.account.team,
+            kind=kind,
+            lead=lead,
+            account=self.account,
+            result=result,
+            detail=detail,
+            data=data,
+        )
+
+
+def _retry_after(response) -> float:
+    try:
+        return float(response.headers.get("retry-after", DEFAULT_RETRY_AFTER))
+    except (TypeError, ValueError):
+        return DEFAULT_RETRY_AFTER
+
+
+__all__ = [
+    "BrowserSession",
+    "LinkedInError",
+    "close_all",
+    "close_idle",
+    "close_session",
+    "get_session",
+    "human_pause",
+]
