@@ -271,3 +271,13 @@ def test_my_network_lists_connections_and_sent_invitations(sim):
     assert f"/in/{target}/" in sent
     connections = client.get("/mynetwork/").text
     assert all(f"/in/{p['public_id']}/" in connections for p in sim.people_where(initial="connected"))
+
+
+def test_malformed_requests_get_a_clear_400_and_change_nothing(sim):
+    client = sim_login(sim)
+    before = set(sim.state.accounts[EMAIL].invitations)
+    broken = client.post(f"{INVITE}?action=verifyQuotaAndCreateV2", content=b"{oops", headers=csrf_headers(client))
+    assert broken.status_code == 400 and "not valid JSON" in broken.json()["message"]
+    unknown = invite(client, "ghost-person")
+    assert unknown.status_code == 404
+    assert sim.state.accounts[EMAIL].invitations == before

@@ -26,7 +26,10 @@ class Request:
         except Exception:  # a malformed Cookie header is treated as no cookies, like a browser would
             cookie = SimpleCookie()
         self.cookies = {name: morsel.value for name, morsel in cookie.items()}
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError as exc:
+            raise BadRequest("Content-Length is not a number") from exc
         if length > MAX_BODY:
             raise BadRequest("request body too large")
         self.body = environ["wsgi.input"].read(length) if length > 0 else b""
