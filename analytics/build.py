@@ -8,12 +8,13 @@ old or the new marts, never a half-built file. A file lock keeps two builds from
 
 import fcntl
 import json
+import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -26,12 +27,19 @@ from django.db import connections
 
 from analytics.extensions import ensure_extension, offline_config
 
+logger = logging.getLogger(__name__)
 MARTS = ("campaign_funnel", "account_activity", "ml_connection_accepted", "qualifier_daily")
 OUTPUT_TAIL_CHARS = 4000
+# Lines of dbt's output that say what went wrong (dbt's own errors, DuckDB's, failing tests).
+ERROR_LINE = re.compile(r"(\w+ Error\b|Error:|Exception:|Failure in test|ERROR creating|Got \d+ results?)")
 
 
 class BuildError(RuntimeError):
-    """dbt failed or timed out; the previous analytics file is untouched."""
+    """dbt failed or timed out; the previous analytics file is untouched. `output` is dbt's log tail."""
+
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
 
 
 class BuildBusy(BuildError):
@@ -157,7 +165,11 @@ def build(
         if install_extensions:
             ensure_extension(source.kind, ext_dir)
         work = work_dir()
-        staging = Path(tempfile.mkdtemp(prefix=".analytics-build-", dir=settings.DATA_DIR))
+        # Next to the published file (same filesystem: the rename is atomic), at a fixed path so
+        # the profile stays the same between builds and dbt can reuse its partial parse.
+        staging = output_path().parent / ".analytics-build"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
         try:
             # Same file name as the published one: DuckDB names the catalog after the file.
             staged = staging / output_path().name
@@ -215,8 +227,18 @@ def _run_dbt(command: str, *, work: Path, source: Source, timeout: float, extra_
         proc.communicate()
         raise BuildError(f"dbt {command} took longer than {timeout:.0f} s and was stopped") from exc
     if proc.returncode != 0:
-        raise BuildError(f"dbt {command} failed (exit {proc.returncode}):\n{output[-OUTPUT_TAIL_CHARS:]}")
+        tail = output[-OUTPUT_TAIL_CHARS:]
+        logger.warning("dbt %s failed (exit %s):\n%s", command, proc.returncode, tail)
+        raise BuildError(f"dbt {command} failed (exit {proc.returncode}): {error_summary(output)}", tail)
     return output
+
+
+def error_summary(output: str, limit: int = 6) -> str:
+    """The few lines of dbt's output that say what failed (else its last lines)."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if ERROR_LINE.search(line) and not line.startswith("File ")]
+    picked = list(dict.fromkeys(errors))[-limit:] or lines[-limit:]
+    return "\n".join(picked)
 
 
 def _finish(staged: Path) -> None:

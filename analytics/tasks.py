@@ -69,9 +69,10 @@ def schedule_rebuild(*, delay: float | None = None, force: bool = False) -> bool
     return True
 
 
+# The queue is given where it is sent (schedule_rebuild, the beat row): the `queue` task attribute
+# is deprecated in Celery.
 @shared_task(
     name="analytics.tasks.rebuild_analytics",
-    queue=QUEUE,
     bind=True,
     max_retries=10,
     soft_time_limit=settings.ANALYTICS_BUILD_TIMEOUT + 60,
