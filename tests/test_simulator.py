@@ -181,6 +181,16 @@ def test_search_paginates_ten_matching_people_per_page(sim):
     assert result_ids(client.get("/search/results/people/", params={"keywords": "zzzqx"}).text) == []
 
 
+def test_multi_word_search_ranks_full_matches_first_and_tolerates_loose_queries(sim):
+    client = sim_login(sim)
+    ids = result_ids(client.get("/search/results/people/", params={"keywords": "VP of Marketing SaaS"}).text)
+    assert len(ids) == 10 and matches(sim.state.people[ids[0]], "vp marketing saas")
+    loose = result_ids(client.get("/search/results/people/", params={"keywords": "growth fintech Berlin"}).text)
+    assert loose and all(
+        matches(sim.state.people[i], "growth") or matches(sim.state.people[i], "berlin") for i in loose
+    )
+
+
 def test_search_results_are_the_same_for_the_same_seed():
     pages = []
     for seed in (42, 42, 5):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 from outreach.simulator import control, messaging_page, pages, profile_page, voyager
-from outreach.simulator.population import matches
+from outreach.simulator.population import search
 from outreach.simulator.state import SimAccount, SimState
 from outreach.simulator.web import BadRequest, Request, Response, html, json_response, redirect, set_cookie
 
@@ -190,7 +190,7 @@ class SimApp:
             page = max(1, int(request.query.get("page") or 1))
         except ValueError:
             page = 1
-        found = [p for p in self.state.people.values() if matches(p, keywords)]
+        found = search(self.state.people, keywords)
         chunk = found[(page - 1) * pages.RESULTS_PER_PAGE : page * pages.RESULTS_PER_PAGE]
         results = [(p, self._degree(account, p), account.relationship(p["public_id"])) for p in chunk]
         return html(

@@ -201,16 +201,39 @@ def viewer_person(seed: int, email: str) -> dict:
     return person
 
 
+STOPWORDS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"})
+
+
 def search_text(person: dict) -> str:
     """The words people search matches keywords against."""
-    parts = [person["headline"], person["industry"], *person["skills"]]
+    parts = [person["headline"], person["industry"], person["location"], *person["skills"]]
     for position in person["positions"]:
         parts += [position["title"], position["company_name"], position["description"]]
     return " ".join(parts).lower()
 
 
-def matches(person: dict, keywords: str) -> bool:
-    """Every keyword word appears as a word (or word start) in the person's text."""
+def keyword_words(keywords: str) -> list[str]:
+    words = [w for w in re.split(r"[^\w]+", keywords.lower()) if w]
+    return [w for w in words if w not in STOPWORDS] or words
+
+
+def match_count(person: dict, words: list[str]) -> int:
     text = search_text(person)
-    words = [w for w in re.split(r"\W+", keywords.lower()) if w]
-    return bool(words) and all(re.search(rf"(?<![a-z0-9]){re.escape(w)}", text) for w in words)
+    return sum(bool(re.search(rf"(?<![a-z0-9]){re.escape(w)}", text)) for w in words)
+
+
+def matches(person: dict, keywords: str) -> bool:
+    """Every keyword word (stop words aside) appears as a word (or word start) in the person's text."""
+    words = keyword_words(keywords)
+    return bool(words) and match_count(person, words) == len(words)
+
+
+def search(people: dict[str, dict], keywords: str) -> list[dict]:
+    """People search: everyone matching all words first, then those matching at least half of them
+    (LinkedIn also answers loose multi-word queries), each group in population order."""
+    words = keyword_words(keywords)
+    if not words:
+        return []
+    needed = max(1, -(-len(words) // 2))
+    scored = [(match_count(p, words), index, p) for index, p in enumerate(people.values())]
+    return [p for count, _, p in sorted(scored, key=lambda row: (-row[0], row[1])) if count >= needed]
