@@ -248,6 +248,7 @@ def test_command_serves_the_simulator():
         url = line.split(" on ", 1)[1].split()[0]
         state = httpx.get(url + "/__sim__/state", timeout=10).json()
         assert state["seed"] == 7 and state["config"]["accept_after_seconds"] == 1.0
+        assert state["config"]["accept_probability"] == 0.7 and state["config"]["reply_probability"] == 0.3
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -1,7 +1,8 @@
 """A LinkedIn simulator: the test double for the browser layer and the product's sandbox mode.
 
 Start it with `python manage.py linkedin_sim --port 8765 --seed 42` (options: `--accept-after S`,
-`--accept-probability P`, `--reply-probability P`, `--reply-after S`, `--people N`, `--host H`) or
+`--accept-probability P`, `--reply-probability P`, `--reply-after S`, `--people N`, `--host H`; the
+defaults: 70% of invitations accepted after 30 s, 30% of messages answered after 60 s) or
 in-process with `SimServer(...).start()`. Point `LINKEDIN_BASE_URL` (or a sandbox account's
 `SANDBOX_BASE_URL`) at it and the real Playwright code runs unchanged.
 

@@ -30,10 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--seed", type=int, default=42, help="the same seed gives the same people")
         parser.add_argument("--people", type=int, default=300)
-        parser.add_argument("--accept-after", type=_seconds, default=0.0, help="seconds until an invite is accepted")
-        parser.add_argument("--accept-probability", type=_probability, default=1.0)
-        parser.add_argument("--reply-probability", type=_probability, default=0.0)
-        parser.add_argument("--reply-after", type=_seconds, default=0.0, help="seconds until a reply arrives")
+        # Sandbox defaults make a believable funnel: most invitations accepted after a short wait,
+        # some connections answer. Tests use SimServer directly (instant acceptance, no replies).
+        parser.add_argument("--accept-after", type=_seconds, default=30.0, help="seconds until an invite is accepted")
+        parser.add_argument("--accept-probability", type=_probability, default=0.7)
+        parser.add_argument("--reply-probability", type=_probability, default=0.3)
+        parser.add_argument("--reply-after", type=_seconds, default=60.0, help="seconds until a reply arrives")
 
     def handle(self, *args: object, **options: object) -> None:
         if not 1 <= int(options["people"]) <= 100_000:
