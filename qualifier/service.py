@@ -191,16 +191,21 @@ def count_qualifiable(campaign) -> int:
 
 
 def _select(campaign, model: Qualifier | None):
-    embedded = Embedding.objects.filter(lead=OuterRef("pk"), model_name=embeddings.model_name())
-    qs = candidates(campaign).filter(Exists(embedded)).order_by("-discovered_at", "-id")
-    ids = list(qs.values_list("id", flat=True)[:MAX_CANDIDATES])
-    if not ids:
-        return None, None, "fifo"
-    if model is None:
-        return ids[-1], None, "fifo"  # oldest first while there is no model
-    ids, X = embeddings.matrix_for(ids)
-    best_id, _ = model.rank_profiles(X, ids=ids, top=1)[0]
-    return best_id, X[ids.index(best_id)], model.mode()
+    """(lead id, its vector or None, mode): ranked by the model, else the oldest candidate."""
+    pool = candidates(campaign)
+    if model is not None:
+        embedded = Embedding.objects.filter(lead=OuterRef("pk"), model_name=embeddings.model_name())
+        ids = list(
+            pool.filter(Exists(embedded))
+            .order_by("-discovered_at", "-id")
+            .values_list("id", flat=True)[:MAX_CANDIDATES]
+        )
+        ids, X = embeddings.matrix_for(ids)
+        if ids:
+            best_id, _ = model.rank_profiles(X, ids=ids, top=1)[0]
+            return best_id, X[ids.index(best_id)], model.mode()
+    first = pool.order_by("discovered_at", "id").values_list("id", flat=True).first()
+    return first, None, "fifo"
 
 
 def qualify_next(campaign) -> QualifyOutcome | None:
@@ -212,7 +217,7 @@ def qualify_next(campaign) -> QualifyOutcome | None:
     if lead_id is None:
         return None
     lead = Lead.objects.get(pk=lead_id)
-    pred = model.predict(x) if model is not None else None
+    pred = model.predict(x) if model is not None and x is not None else None
     state = ModelState.objects.filter(campaign=campaign).first()
     if pred is not None and state is not None and state.gate_enabled:
         verdict = decide(*pred, Thresholds.of(campaign))
