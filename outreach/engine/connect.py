@@ -9,7 +9,7 @@ from django.utils import timezone
 from crm.models import Deal, Stage
 from crm.services import activity_log, deal_backoff, deal_move
 from outreach.engine.limits import COUNTED, LimitReached, claim_action, claim_done, claim_release, mark_weekly_exhausted
-from outreach.engine.models import ActionClaim, ClaimKind
+from outreach.engine.models import ActionClaim, ClaimKind, ClaimStatus
 from outreach.engine.pacing import local_now
 from outreach.engine.safety import blocked_by_conflict
 
@@ -33,23 +33,23 @@ def _tomorrow(account):
     return start.astimezone(timezone.UTC)
 
 
-def connect_candidates(campaign) -> list[Deal]:
-    """NEW deals of the campaign not yet invited by anyone, best first (the qualifier's ranking)."""
-    invited = ActionClaim.objects.filter(kind=ClaimKind.CONNECT, status__in=COUNTED).values("lead_id")
-    deals = (
+def connect_candidates(campaign, account) -> list[Deal]:
+    """NEW deals of the campaign not yet invited, best first (the qualifier's ranking); an invitation
+    this account left unfinished (its worker died) comes first, to be resumed."""
+    claims = ActionClaim.objects.filter(kind=ClaimKind.CONNECT, status__in=COUNTED)
+    base = (
         Deal.objects.filter(campaign=campaign, stage=Stage.NEW, lead__disqualified=False)
-        .due()
-        .exclude(lead_id__in=invited)
         .exclude(next_step__has_key="conflict")
         .select_related("lead", "campaign", "team")
-        .order_by("-score", "created_at")[:CANDIDATES]
     )
-    deals = list(deals)
-    if len(deals) > 1:
+    unfinished = claims.filter(account=account, status=ClaimStatus.CLAIMED).values("lead_id")
+    resumed = list(base.filter(lead_id__in=unfinished))
+    fresh = list(base.due().exclude(lead_id__in=claims.values("lead_id")).order_by("-score", "created_at")[:CANDIDATES])
+    if len(fresh) > 1:
         from qualifier.service import rank_for_connect
 
-        deals = rank_for_connect(campaign, deals)
-    return deals
+        fresh = rank_for_connect(campaign, fresh)
+    return resumed + fresh
 
 
 def _pending(deal: Deal, account) -> None:
@@ -79,7 +79,7 @@ def run_connect(session, account, campaign) -> bool:
     from outreach.linkedin import actions, errors
     from outreach.linkedin.actions import ConnectionStatus
 
-    for deal in connect_candidates(campaign):
+    for deal in connect_candidates(campaign, account):
         if blocked_by_conflict(deal, account):
             continue
         try:
