@@ -5,6 +5,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -172,7 +173,7 @@ def _chromium_descendants(root: int) -> list[int]:
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                ppid = int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1])
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry))
@@ -181,7 +182,7 @@ def _chromium_descendants(root: int) -> list[int]:
         for child in children.get(stack.pop(), []):
             stack.append(child)
             try:
-                if b"chrom" in open(f"/proc/{child}/cmdline", "rb").read():
+                if b"chrom" in Path(f"/proc/{child}/cmdline").read_bytes():
                     found.append(child)
             except OSError:
                 pass
