@@ -4,6 +4,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from outreach.linkedin import locators
 from outreach.linkedin import selectors as sel
@@ -125,3 +126,15 @@ def test_voyager_fetch_from_the_page_with_the_csrf_header(page, sim):
     )
     assert parse_profile(data)["public_id"] == person["public_id"]
     assert locators.status_from_card(locators.read_top_card(page)) is ConnectionStatus.PENDING
+
+
+def test_interop_overlay_fault_swallows_pointer_clicks(page, sim):
+    login(page, sim)
+    sim.set_fault("interop_overlay")
+    open_profile(page, sim, layout="connect", initial="none")
+    assert page.locator(sel.CLICK_BLOCKER).count() == 1
+    connect = locators.direct_connect_button(page)
+    with pytest.raises(PlaywrightTimeout):
+        connect.click(timeout=800)
+    connect.dispatch_event("click")  # what the browser layer falls back to
+    expect(page.locator(sel.DIALOG).locator(sel.SEND_WITHOUT_NOTE).first).to_be_attached()

@@ -195,6 +195,13 @@ def test_weekly_limit_fault_refuses_invitations(sim):
     assert target not in sim.state.accounts[EMAIL].invitations
 
 
+def test_interop_overlay_fault_covers_html_pages_only(sim):
+    sim.set_fault("interop_overlay")
+    client = sim_login(sim)
+    assert 'data-testid="interop-shadowdom"' in client.get("/feed/").text
+    assert "interop" not in client.get("/voyager/api/me", headers=csrf_headers(client)).text
+
+
 def test_unknown_fault_is_rejected(sim):
     with pytest.raises(ValueError, match="unknown fault 'nope'"):
         sim.set_fault("nope")

@@ -19,7 +19,8 @@ in-process with `SimServer(...).start()`. Point `LINKEDIN_BASE_URL` (or a sandbo
 - Faults (`SimServer.set_fault` or `POST /__sim__/faults`): `slow` (seconds), `rate_limit` (N
   requests answered 429, or `true` for all), `http_999`, `logged_out` (expires every session issued
   so far), `checkpoint`, `missing_connect`, `malformed_voyager` (`true`: a profile missing from
-  `included`; `"truncated"`: not JSON), `weekly_limit`.
+  `included`; `"truncated"`: not JSON), `weekly_limit`, `interop_overlay` (a full-viewport layer
+  over every page that intercepts pointer clicks, as LinkedIn's `interop-shadowdom` does).
 - Control API: see `outreach.simulator.control`.
 
 Production code never imports this package; only the sandbox command and tests do.

@@ -19,6 +19,9 @@ VOYAGER_INVITE = "/voyager/api/voyagerRelationshipsDashMemberRelationships"
 VOYAGER_MESSAGE = "/voyager/api/voyagerMessagingDashMessengerMessages"
 RETRY_AFTER_SECONDS = 5
 BROWSEMAP_SIZE = 5
+INTEROP_OVERLAY = (
+    b'<div data-testid="interop-shadowdom" style="position:fixed;inset:0;z-index:100;background:transparent"></div>'
+)
 
 
 class SimApp:
@@ -33,6 +36,8 @@ class SimApp:
             response = self.handle(request)
         except BadRequest as exc:
             response = json_response({"status": 400, "message": str(exc)}, 400)
+        if self.state.faults.get("interop_overlay") and response.content_type.startswith("text/html"):
+            response.body = response.body.replace(b"</body>", INTEROP_OVERLAY + b"</body>", 1)
         start_response(response.status_line, response.wsgi_headers())
         return [response.body]
 

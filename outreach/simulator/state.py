@@ -19,6 +19,7 @@ FAULTS = (
     "missing_connect",
     "malformed_voyager",
     "weekly_limit",
+    "interop_overlay",  # LinkedIn's full-viewport `data-testid="interop-shadowdom"` layer swallows clicks
 )
 
 
