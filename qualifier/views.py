@@ -35,7 +35,9 @@ def explain_safely(campaign: Campaign | None, lead: Lead) -> dict | None:
         return None
     try:
         from qualifier.service import explain
-
+    except ImportError:  # the qualifier service is not installed
+        return None
+    try:
         return explain(campaign, lead)
     except Exception:  # a missing or broken model must not take the screen down with it
         log.exception("explain failed for lead %s in campaign %s", lead.pk, campaign.pk)
@@ -200,15 +202,6 @@ def _restore(snapshot: dict, item: ReviewItem) -> None:
         lead_qualify(lead=lead, campaign=campaign, score=snapshot["deal"]["score"])
 
 
-def _enqueue_refit(campaign_id: int) -> None:
-    try:
-        from qualifier.tasks import refit_campaign
-    except ImportError:
-        log.warning("qualifier.tasks.refit_campaign is missing: campaign %s not refitted after undo", campaign_id)
-        return
-    transaction.on_commit(lambda: refit_campaign.delay(campaign_id))
-
-
 @login_required
 @require_POST
 def review_undo(request: HttpRequest) -> HttpResponse:
@@ -229,7 +222,9 @@ def review_undo(request: HttpRequest) -> HttpResponse:
     with transaction.atomic():
         if snapshot["decision"] != "skip":
             _restore(snapshot, item)
-            _enqueue_refit(item.campaign_id)
+            from qualifier.service import enqueue_refit
+
+            enqueue_refit(item.campaign_id)  # the label set changed back: the model follows
         item.status, item.decided_at = ReviewStatus.PENDING, None
         item.save(update_fields=["status", "decided_at"])
     messages.success(request, f"Undone: {item.lead} is back in the queue.")
