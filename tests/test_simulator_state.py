@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -65,6 +66,18 @@ def test_accept_probability_decides_deterministically_who_accepts():
             accepted.append(server.state.accounts[EMAIL].connections & set(targets))
     assert accepted[0] == accepted[1]
     assert 8 <= len(accepted[0]) <= 32
+
+
+def test_concurrent_requests_of_one_account_are_all_recorded(sim):
+    sim.state.config["accept_after_seconds"] = 0.05
+    client = sim_login(sim)
+    targets = strangers(sim, 24)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(lambda pid: invite(client, pid).json()["value"]["outcome"], targets))
+        list(pool.map(lambda pid: client.get(f"/in/{pid}/").status_code, targets))
+    assert outcomes == ["SENT"] * 24
+    time.sleep(0.1)
+    assert set(targets) <= sim.state.accounts[EMAIL].connections
 
 
 def test_no_one_accepts_with_probability_zero(sim):

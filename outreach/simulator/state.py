@@ -48,6 +48,7 @@ class SimAccount:
     messages: list[tuple[str, str]] = field(default_factory=list)  # what this account sent
     threads: dict[str, list[dict]] = field(default_factory=dict)  # public_id -> events
     invitations_sent: int = 0
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property
     def invitations(self) -> set[str]:
@@ -62,11 +63,12 @@ class SimAccount:
     def settle(self, now: float | None = None) -> None:
         """Invitations whose acceptance time has come become connections."""
         now = time.time() if now is None else now
-        for public_id, when in list(self.accept_at.items()):
-            if when is not None and when <= now and public_id in self._invitations:
-                self._invitations.discard(public_id)
-                self._connections.add(public_id)
-                del self.accept_at[public_id]
+        with self.lock:  # request threads of the same account settle concurrently
+            for public_id, when in list(self.accept_at.items()):
+                if when is not None and when <= now and public_id in self._invitations:
+                    self._invitations.discard(public_id)
+                    self._connections.add(public_id)
+                    del self.accept_at[public_id]
 
     def relationship(self, public_id: str) -> str:
         if public_id == self.viewer["public_id"]:
