@@ -48,9 +48,9 @@ def make_leads(team, n, seed=0):
         ]
     )  # fmt: skip
     leads = list(Lead.objects.filter(team=team, public_id__startswith=f"s{seed}-").order_by("id"))
-    Embedding.objects.bulk_create(
-        [Embedding(lead=lead, model_name=embeddings.model_name(), vector=embeddings.to_bytes(x)) for lead, x in zip(leads, X, strict=True)]
-    )  # fmt: skip
+    name = embeddings.model_name()
+    rows = [Embedding(lead=ld, model_name=name, vector=embeddings.to_bytes(x)) for ld, x in zip(leads, X, strict=True)]
+    Embedding.objects.bulk_create(rows)
     return leads, y
 
 
