@@ -120,3 +120,7 @@ def test_approve_an_edited_follow_up(live_server, login_page, owner, campaign):
     expect(page.get_by_role("heading", name="No messages waiting")).to_be_visible()
     message.refresh_from_db()
     assert message.status == MessageStatus.APPROVED and message.text.endswith("next week help?")
+
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name="Warehouses")).to_be_visible()
+    screenshot(page, "ui_work_dashboard")
