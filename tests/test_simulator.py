@@ -243,3 +243,11 @@ def test_own_profile_and_unknown_profiles(sim):
     own = client.get(me.headers["location"]).text
     assert "Invite " not in top_card(own) and "More actions" not in top_card(own)
     assert client.get("/in/no-such-person/").status_code == 404
+
+
+def test_voyager_me_names_the_logged_in_account(sim):
+    client = sim_login(sim, "Grace.Hopper@example.com")
+    me = client.get("/voyager/api/me", headers=csrf_headers(client)).json()
+    (profile,) = me["included"]
+    assert (profile["firstName"], profile["lastName"]) == ("Grace", "Hopper")
+    assert me["data"]["*miniProfile"] == profile["entityUrn"]

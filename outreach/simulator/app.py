@@ -228,21 +228,21 @@ class SimApp:
         if path == VOYAGER_PROFILES and request.method == "GET":
             return self._voyager_profile(request, account)
         if path == "/voyager/api/me":
-            viewer = account.viewer
-            return json_response({"data": {"*miniProfile": viewer["urn"], "plainId": viewer["object_id"]}, "included": [
-                {"$type": voyager.T_PROFILE, "entityUrn": viewer["urn"], "publicIdentifier": viewer["public_id"],
-                 "firstName": viewer["first_name"], "lastName": viewer["last_name"]}]})  # fmt: skip
+            return json_response(voyager.me_response(account.viewer))
         if path == VOYAGER_INVITE and request.method == "POST":
             return self._voyager_invite(request, account, action)
         if path == VOYAGER_MESSAGE and request.method == "POST" and action == "createMessage":
-            body = request.json()
-            person = self._recipient(account, str(body.get("recipient", "")))
-            text = (body.get("body") or {}).get("text", "") if isinstance(body.get("body"), dict) else ""
-            outcome = "unknown" if person is None else self.state.send_message(account, person["public_id"], text)
-            if outcome != "sent":
-                return json_response({"status": 422, "code": outcome.upper(), "message": _MESSAGE_ERRORS[outcome]}, 422)
-            return json_response({"value": {"deliveredAt": int(time.time() * 1000)}})
+            return self._voyager_message(request, account)
         return json_response({"status": 404}, 404)
+
+    def _voyager_message(self, request: Request, account: SimAccount) -> Response:
+        body = request.json()
+        person = self._recipient(account, str(body.get("recipient", "")))
+        text = body["body"].get("text", "") if isinstance(body.get("body"), dict) else ""
+        outcome = "unknown" if person is None else self.state.send_message(account, person["public_id"], str(text))
+        if outcome != "sent":
+            return json_response({"status": 422, "code": outcome.upper(), "message": _MESSAGE_ERRORS[outcome]}, 422)
+        return json_response({"value": {"deliveredAt": int(time.time() * 1000)}})
 
     def _voyager_profile(self, request: Request, account: SimAccount) -> Response:
         identity = request.query.get("memberIdentity", "")

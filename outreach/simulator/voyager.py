@@ -325,6 +325,18 @@ def profile_response(person: dict, relationship: str, viewer: dict | None = None
     return {"data": data, "included": list(inc.items.values())}
 
 
+def me_response(viewer: dict) -> dict:
+    """`/voyager/api/me`: who is logged in."""
+    profile = {
+        "$type": T_PROFILE,
+        "entityUrn": viewer["urn"],
+        "publicIdentifier": viewer["public_id"],
+        "firstName": viewer["first_name"],
+        "lastName": viewer["last_name"],
+    }
+    return {"data": {"*miniProfile": viewer["urn"], "plainId": viewer["object_id"]}, "included": [profile]}
+
+
 def malformed_response(person: dict) -> dict:
     """What the `malformed_voyager` fault serves: `data` names a profile that `included` lacks."""
     return {
