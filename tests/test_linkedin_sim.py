@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from crm.models import Activity
+from outreach.linkedin import actions as actions_module
 from outreach.linkedin import session as browser_sessions
 from outreach.linkedin.actions import (
     ConnectionStatus,
@@ -258,7 +259,8 @@ def test_send_message_through_the_overlay(sim_session, session, account):
     assert activities(account, "message", "ok")[0].data == {"length": 35}
 
 
-def test_send_message_falls_back_to_the_thread_page(sim_session, session, account):
+def test_send_message_falls_back_to_the_thread_page(sim_session, session, account, monkeypatch):
+    monkeypatch.setattr(actions_module, "OVERLAY_TIMEOUT_MS", 500)
     target = person(sim_session, "more", "connected")
     session.ensure_logged_in()
     session.page.route(lambda url: "overlay=1" in url, lambda route: route.abort())  # the overlay never opens
@@ -302,3 +304,16 @@ def test_visiting_a_profile_discovers_the_people_it_links(sim_session, session, 
     assert target in found
     assert len(found) > 1  # the "people also viewed" rail
     assert all(pid in sim_session.state.people for pid in found)
+
+
+def test_the_browser_fingerprint_is_a_consistent_linux_chrome(sim_session, session, account):
+    page = session.page
+    page.goto(sim_session.url + "/login")
+    seen = page.evaluate(
+        "() => ({webdriver: navigator.webdriver, ua: navigator.userAgent, platform: navigator.platform,"
+        " languages: navigator.languages})"
+    )
+    assert seen["webdriver"] is False
+    assert "Headless" not in seen["ua"] and "X11; Linux x86_64" in seen["ua"]
+    assert seen["platform"] == "Linux x86_64"
+    assert seen["languages"][0] == "en-US"

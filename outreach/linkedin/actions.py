@@ -45,6 +45,7 @@ from outreach.linkedin.urls import discover_profile_ids, profile_url
 from outreach.linkedin.voyager import VoyagerParseError, parse_profile
 
 WEEKLY_LIMIT_PAUSE = timedelta(days=7)
+OVERLAY_TIMEOUT_MS = 5000  # how long the Message pop-up may take before the thread page is used
 VOYAGER_PROFILE = (
     "/voyager/api/identity/dash/profiles?q=memberIdentity&memberIdentity={id}"
     "&decorationId=com.linkedin.voyager.dash.deco.identity.profile.FullProfileWithEntities-91"
@@ -251,7 +252,7 @@ def send_message(session: BrowserSession, public_id: str, text: str) -> None:
     opened = None
     if link is not None:
         click(page, link, what="Message")
-        opened = wait_for(page, {"box": box_present}, 5000)
+        opened = wait_for(page, {"box": box_present}, OVERLAY_TIMEOUT_MS)
     if opened is None:
         if recipient is None:
             raise ElementMissing(f"no Message link on {public_id}'s profile and no member id to write to")

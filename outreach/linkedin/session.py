@@ -7,8 +7,11 @@
   tasks one at a time in one thread (`--pool=solo` per account queue), which is what it needs.
 - Debian's Chromium via `settings.CHROMIUM_EXECUTABLE`; headless unless `BROWSER_HEADLESS=false`
   (to watch it, run the browser worker under a virtual display: `xvfb-run -a make run`).
-- playwright-stealth with a consistent Linux fingerprint (platform "Linux x86_64", no forged
-  client-hint brands: Debian's Chromium honestly says "Chromium").
+- playwright-stealth with a consistent Linux fingerprint: its evasion scripts on every context
+  (platform "Linux x86_64"; no forged client-hint brands, Debian's Chromium honestly says
+  "Chromium"), the desktop user agent without "Headless", `AutomationControlled` off and an
+  en-US Accept-Language. Done by hand rather than by `Stealth.use_sync`, which opens a throwaway
+  page in every new context just to read the user agent.
 - The login (cookies, localStorage) is Playwright's `storage_state`, kept encrypted in
   `account.session_state` and saved back after every login and action.
 - An idle browser (no use for `BROWSER_IDLE_SECONDS`) is closed the next time the registry is
@@ -51,6 +54,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    "--disable-blink-features=AutomationControlled",
+    "--accept-lang=en-US,en",
 ]
 STEALTH = Stealth(navigator_platform_override="Linux x86_64", sec_ch_ua=False)
 NAV_TIMEOUT_MS = 30_000
@@ -59,14 +64,14 @@ RATE_LIMIT_STATUSES = (429, 999)
 DEFAULT_RETRY_AFTER = 3600.0
 
 _registry: dict[int, BrowserSession] = {}
-_driver: dict[str, Any] = {"pid": None, "cm": None, "playwright": None}
+_driver: dict[str, Any] = {"pid": None, "own": False, "playwright": None}
 
 
 def _own_process() -> None:
     """Forget Playwright objects inherited from a parent process (they are unusable after fork)."""
     if _driver["pid"] != os.getpid():
         _registry.clear()
-        _driver.update(pid=os.getpid(), cm=None, playwright=None)
+        _driver.update(pid=os.getpid(), own=False, playwright=None)
 
 
 def _playwright() -> Playwright:
@@ -75,8 +80,7 @@ def _playwright() -> Playwright:
         # The sync API keeps an asyncio loop on this thread; Django's async guard would reject the
         # ORM calls this (synchronous, single-threaded) worker makes between browser steps.
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        cm = STEALTH.use_sync(sync_playwright())
-        _driver.update(cm=cm, playwright=cm.__enter__())
+        _driver.update(own=True, playwright=sync_playwright().start())
     return _driver["playwright"]
 
 
@@ -84,11 +88,10 @@ def use_playwright(playwright: Playwright) -> None:
     """Drive browsers through an already running Playwright (tests: pytest-playwright's instance).
 
     Only one sync Playwright can run per thread, so a test process that also uses
-    pytest-playwright must hand its instance over. It is never stopped from here; stealth is then
-    applied per context (init script) instead of by hooking the driver.
+    pytest-playwright must hand its instance over. It is never stopped from here.
     """
     _own_process()
-    _driver.update(cm=None, playwright=playwright)
+    _driver.update(own=False, playwright=playwright)
 
 
 def get_session(account) -> BrowserSession:
@@ -125,22 +128,29 @@ def close_all(**_signal_kwargs: Any) -> None:
         return
     for pk in list(_registry):
         close_session(pk)
-    cm = _driver["cm"]
-    if cm is not None:  # stop only a driver this module started
-        _driver.update(cm=None, playwright=None)
+    playwright = _driver["playwright"]
+    if _driver["own"] and playwright is not None:  # stop only a driver this module started
+        _driver.update(own=False, playwright=None)
         try:
-            cm.__exit__(None, None, None)
+            playwright.stop()
         except Exception:  # the driver may already be gone at interpreter exit
             log.debug("playwright driver stop failed", exc_info=True)
 
 
 atexit.register(close_all)
 try:
-    from celery.signals import worker_process_shutdown
+    from celery.signals import worker_process_shutdown, worker_shutdown
 
-    worker_process_shutdown.connect(close_all, weak=False)
+    worker_process_shutdown.connect(close_all, weak=False)  # prefork children
+    worker_shutdown.connect(close_all, weak=False)  # --pool=solo: tasks run in the worker itself
 except ImportError:  # pragma: no cover - celery is a hard dependency of the project
     pass
+
+
+def desktop_user_agent(browser: Browser) -> str:
+    """Chromium's own Linux user agent as a headed browser sends it (reduced version, no "Headless")."""
+    major = browser.version.split(".", 1)[0]
+    return f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{major}.0.0.0 Safari/537.36"
 
 
 def human_pause(scale: float = 1.0) -> None:
@@ -205,9 +215,9 @@ class BrowserSession:
                 viewport={"width": 1280, "height": 900},
                 locale="en-US",
                 timezone_id=self.account.time_zone or None,
+                user_agent=desktop_user_agent(self.browser),
             )
-            if _driver["cm"] is None:  # an injected driver is not stealth-hooked
-                STEALTH.apply_stealth_sync(self.context)
+            STEALTH.apply_stealth_sync(self.context)
             self.context.set_default_navigation_timeout(NAV_TIMEOUT_MS)
             self.context.set_default_timeout(ACTION_TIMEOUT_MS)
             self._page = self.context.new_page()
