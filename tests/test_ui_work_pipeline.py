@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from crm.models import Activity, Deal, Stage
+from qualifier.models import Label, LabelSource
 from tests.factories import (
     ActivityFactory,
     CampaignFactory,
@@ -257,3 +258,45 @@ def test_board_query_count_does_not_grow_with_cards(owner_client, team, campaign
         EnrichedLeadFactory(team=team)
     many = _board_queries(owner_client, campaign)
     assert few == many
+
+
+def test_dragging_an_enriched_lead_to_new_qualifies_it_by_hand(owner_client, owner, team, campaign):
+    lead = EnrichedLeadFactory(team=team)
+    response = owner_client.post(
+        reverse("pipeline_move"), {"kind": "lead", "id": lead.pk, "to": "new", "campaign": campaign.pk}, **HTMX
+    )
+    assert response.status_code == 200
+    label = Label.objects.get(campaign=campaign, lead=lead)
+    assert (label.qualified, label.source, label.user) == (True, LabelSource.HUMAN, owner)
+    assert Deal.objects.get(lead=lead, campaign=campaign).stage == Stage.NEW
+    new_col = next(c for c in response.context["columns"] if c.key == "new")
+    assert [card.lead for card in new_col.cards] == [lead]
+
+
+def test_dragging_a_new_deal_to_disqualified_drops_it(owner_client, campaign):
+    deal = _deal(campaign)
+    data = {"kind": "deal", "id": deal.pk, "to": "disqualified"}
+    response = owner_client.post(reverse("pipeline_move"), data, **HTMX)
+    assert response.status_code == 200
+    assert not Deal.objects.filter(pk=deal.pk).exists()
+    assert Label.objects.get(lead=deal.lead, campaign=campaign).qualified is False
+    disq = next(c for c in response.context["columns"] if c.key == "disqualified")
+    assert [card.lead for card in disq.cards] == [deal.lead]
+
+
+def test_a_disqualified_lead_can_be_qualified_again(owner_client, team, campaign):
+    label = LabelFactory(campaign=campaign, qualified=False, source=LabelSource.AUTO)
+    response = owner_client.post(
+        reverse("pipeline_move"), {"kind": "lead", "id": label.lead.pk, "to": "new", "campaign": campaign.pk}, **HTMX
+    )
+    assert response.status_code == 200
+    assert Deal.objects.filter(lead=label.lead, campaign=campaign, stage=Stage.NEW).exists()
+
+
+def test_a_team_wide_excluded_lead_cannot_be_qualified(owner_client, team, campaign):
+    lead = EnrichedLeadFactory(team=team, disqualified=True)
+    response = owner_client.post(
+        reverse("pipeline_move"), {"kind": "lead", "id": lead.pk, "to": "new", "campaign": campaign.pk}, **HTMX
+    )
+    assert response.status_code == 409 and "excluded for the whole team" in response.content.decode()
+    assert not Label.objects.filter(lead=lead).exists()
