@@ -1,0 +1,90 @@
+"""The "Test login" button: the web process enqueues `outreach.tasks.test_login` and polls for its
+result. Without a worker the page keeps polling; with tasks run eagerly against the simulator it
+shows ok / wrong password / checkpoint."""
+
+import pytest
+
+from config.celery import app as celery_app
+from outreach.models import AccountStatus
+from tests.factories import LinkedInAccountFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Users are created in every test; the production hasher's 1M rounds would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def eager(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    settings.HUMAN_DELAY_MIN, settings.HUMAN_DELAY_MAX = 0.0, 0.05
+    settings.TYPING_DELAY_MIN_MS, settings.TYPING_DELAY_MAX_MS = 0, 5
+    yield
+    celery_app.conf.task_always_eager = previous
+    from outreach.linkedin.session import close_all
+
+    close_all()  # the eager task's browser, closed while the test database still exists
+
+
+@pytest.fixture
+def account(team, owner):
+    return LinkedInAccountFactory(team=team, owner=owner, username="sales@example.com", password="sandbox")
+
+
+def test_without_a_worker_the_result_box_keeps_polling(owner_client, account):
+    resp = owner_client.post(f"/accounts/{account.pk}/relogin/", **HTMX)
+    assert b'id="login-result"' in resp.content and b"every 1s" in resp.content and b"Testing the login" in resp.content
+    poll = owner_client.get(f"/accounts/{account.pk}/login-test/", **HTMX)
+    assert b"every 1s" in poll.content
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)  # the browser session writes from its own thread
+def test_relogin_with_the_right_password_is_ok(owner_client, account, sim, eager):
+    resp = owner_client.post(f"/accounts/{account.pk}/relogin/", **HTMX)
+    assert b"Logged in" in resp.content and b"every 1s" not in resp.content
+    account.refresh_from_db()
+    assert account.status == AccountStatus.OK and account.session_state
+    assert b"Logged in" in owner_client.get(f"/accounts/{account.pk}/").content  # the result survives a reload
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)  # the browser session writes from its own thread
+def test_wizard_test_login_reports_a_wrong_password_and_keeps_the_form(sim, eager):
+    membership = MembershipFactory(onboarding_done=False, onboarding_step=3)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(membership.user)
+    data = {
+        "test": "1",
+        "username": "sales@example.com",
+        "password": "nope",
+        "is_sandbox": "on",
+        "connect_daily_limit": 20,
+        "connect_weekly_limit": 100,
+        "followup_daily_limit": 30,
+        "active_hours_start": 9,
+        "active_hours_end": 18,
+    }
+    resp = client.post("/onboarding/3/", data, HTTP_HX_TARGET="step-form", **HTMX)
+    assert resp.content.lstrip().startswith(b'<form id="step-form"')
+    assert b"Wrong password" in resp.content and b'value="sales@example.com"' in resp.content
+    membership.refresh_from_db()
+    assert membership.onboarding_step == 3  # testing does not advance the wizard
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)  # the browser session writes from its own thread
+def test_relogin_reports_a_checkpoint(owner_client, account, sim, eager):
+    sim.set_fault("checkpoint")
+    resp = owner_client.post(f"/accounts/{account.pk}/relogin/", **HTMX)
+    assert b"Checkpoint" in resp.content and b"security check" in resp.content
+    account.refresh_from_db()
+    assert account.status == AccountStatus.CHECKPOINT
