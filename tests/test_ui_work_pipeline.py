@@ -300,3 +300,16 @@ def test_a_team_wide_excluded_lead_cannot_be_qualified(owner_client, team, campa
     )
     assert response.status_code == 409 and "excluded for the whole team" in response.content.decode()
     assert not Label.objects.filter(lead=lead).exists()
+
+
+def test_drawer_offers_qualify_and_disqualify_for_a_lead_without_a_deal(owner_client, team, campaign):
+    lead = EnrichedLeadFactory(team=team, source_campaign=campaign)
+    html = owner_client.get(reverse("lead_detail", args=[lead.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert f'name="label_campaign" value="{campaign.pk}"' in html and ">Qualify</button>" in html
+
+    data = {"kind": "lead", "id": lead.pk, "to": "disqualified", "label_campaign": campaign.pk, "campaign": ""}
+    response = owner_client.post(reverse("pipeline_move"), data, **HTMX)
+
+    assert response.status_code == 200 and Label.objects.get(lead=lead).qualified is False
+    html = owner_client.get(reverse("lead_detail", args=[lead.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert ">Qualify</button>" in html and ">Disqualify</button>" not in html

@@ -73,7 +73,8 @@ def column_page(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _campaign_for_lead_move(request: HttpRequest) -> Campaign:
-    raw = request.POST.get("campaign", "").strip()
+    # The drawer names its campaign apart from the board's filter, which it also sends.
+    raw = (request.POST.get("label_campaign") or request.POST.get("campaign", "")).strip()
     if not raw.isdigit():
         raise IllegalMove("choose a campaign in the filter first: a qualification is per campaign")
     return get_object_or_404(Campaign, pk=int(raw), team=get_team(request))

@@ -26,6 +26,16 @@ def _focus_campaign(request: HttpRequest, lead: Lead, deals: list, labels: list)
     return lead.source_campaign
 
 
+def _label_targets(lead: Lead, campaign: Campaign | None, deals: list, labels: list) -> list[str]:
+    """Qualify / disqualify by hand in the drawer's campaign (the keyboard way to drag a lead card)."""
+    if campaign is None or lead.disqualified or not lead.is_enriched:
+        return []
+    if any(deal.campaign_id == campaign.pk for deal in deals):
+        return []  # the deal's own "Move to" buttons cover it
+    rejected = any(label.campaign_id == campaign.pk and not label.qualified for label in labels)
+    return ["new"] if rejected else ["new", "disqualified"]
+
+
 @login_required
 @require_GET
 def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -38,6 +48,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deals": [(deal, legal_targets("deal", deal.stage)) for deal in deals],
         "labels": labels,
         "campaign": campaign,
+        "label_targets": _label_targets(lead, campaign, deals, labels),
         "explanation": explain_safely(campaign, lead),
         "positions": (lead.profile or {}).get("positions") or [],
         "educations": (lead.profile or {}).get("educations") or [],
