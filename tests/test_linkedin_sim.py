@@ -169,10 +169,13 @@ def test_unknown_profile_is_skipped_as_unavailable(session, account):
 @pytest.mark.parametrize("mode", [True, "truncated"])
 def test_malformed_voyager_json_is_skipped_with_a_reason(sim_session, session, account, mode):
     sim_session.set_fault("malformed_voyager", mode)
+    lead = LeadFactory(team=account.team, public_id=person(sim_session, "connect"))
     with pytest.raises(VoyagerParseError):
-        scrape_profile(session, person(sim_session, "connect"))
+        scrape_profile(session, lead.public_id)
     (skip,) = activities(account, "scrape", "skipped")
-    assert skip.detail.startswith("skipped: ")
+    assert skip.detail.startswith("skipped: ") and skip.lead_id == lead.pk
+    lead.refresh_from_db()
+    assert lead.enrich_error.startswith("VoyagerParseError: ") and lead.enriched_at is None
     assert ("missing from 'included'" in skip.detail) if mode is True else ("not JSON" in skip.detail)
 
 
@@ -304,6 +307,10 @@ def test_visiting_a_profile_discovers_the_people_it_links(sim_session, session, 
     assert target in found
     assert len(found) > 1  # the "people also viewed" rail
     assert all(pid in sim_session.state.people for pid in found)
+    own = sim_account(sim_session, account).viewer["public_id"]
+    assert session.own_public_id == own  # linked from the feed, yet never discovered
+    session.goto("/feed/")
+    assert own not in session.drain_discovered()
 
 
 def test_the_browser_fingerprint_is_a_consistent_linux_chrome(sim_session, session, account):

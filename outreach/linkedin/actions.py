@@ -50,11 +50,6 @@ VOYAGER_PROFILE = (
     "/voyager/api/identity/dash/profiles?q=memberIdentity&memberIdentity={id}"
     "&decorationId=com.linkedin.voyager.dash.deco.identity.profile.FullProfileWithEntities-91"
 )
-VOYAGER_HEADERS = {"accept": "application/vnd.linkedin.normalized+json+2.1", "x-restli-protocol-version": "2.0.0"}
-_FETCH_JS = """async ({url, headers}) => {
-  const r = await fetch(url, {credentials: 'include', headers});
-  return {status: r.status, body: await r.text(), retryAfter: r.headers.get('retry-after')};
-}"""
 _THREAD_JS = """(events) => events.map(e => {
   const body = e.querySelector('p.msg-s-event-listitem__body');
   const sender = e.getAttribute('data-sender');
@@ -89,6 +84,8 @@ def _action(kind: str, *, about_profile: bool = True):
                 return fn(session, *args, **kwargs)
             except (VoyagerParseError, ProfileUnavailable) as exc:
                 session.log(kind, lead=lead, result=ActivityResult.SKIPPED, detail=f"skipped: {exc}")
+                if kind == "scrape" and lead is not None:  # the lead says why it has no profile
+                    Lead.objects.filter(pk=lead.pk).update(enrich_error=f"{type(exc).__name__}: {exc}"[:500])
                 raise
             except LinkedInError as exc:
                 session.log(kind, lead=lead, result=ActivityResult.FAILED, detail=f"{type(exc).__name__}: {exc}")
@@ -121,8 +118,7 @@ def _voyager_get(session: BrowserSession, path: str) -> dict:
     human_pause(0.3)
     result: dict = {}
     for attempt in range(2):
-        headers = {**VOYAGER_HEADERS, "csrf-token": session.csrf_token()}
-        result = page.evaluate(_FETCH_JS, {"url": session.url(path), "headers": headers})
+        result = session.voyager_fetch(path)
         if result["status"] != 401 or attempt:
             break
         session.relogin("Voyager answered 401")
@@ -307,7 +303,7 @@ def search_people(session: BrowserSession, keyword: str, page: int = 1) -> list[
     browser_page = session.goto(path)
     scope = "main" if browser_page.locator("main").count() else "body"
     hrefs = browser_page.eval_on_selector_all(f'{scope} a[href*="/in/"]', "els => els.map(e => e.getAttribute('href'))")
-    ids = discover_profile_ids(hrefs)
+    ids = [i for i in discover_profile_ids(hrefs) if i != session.own_public_id]
     session.log(
         "search",
         detail=f"{keyword!r} page {page}: {len(ids)} profiles",

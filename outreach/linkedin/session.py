@@ -40,7 +40,7 @@ from crm.models import ActivityResult
 from crm.services import activity_log
 from outreach.linkedin import selectors as sel
 from outreach.linkedin.errors import CheckpointRequired, LinkedInError, LoginFailed, RateLimited, SessionExpired
-from outreach.linkedin.urls import discover_profile_ids
+from outreach.linkedin.urls import discover_profile_ids, public_id_from_url
 from outreach.models import AccountStatus
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,11 @@ STEALTH = Stealth(navigator_platform_override="Linux x86_64", sec_ch_ua=False)
 NAV_TIMEOUT_MS = 30_000
 ACTION_TIMEOUT_MS = 10_000
 RATE_LIMIT_STATUSES = (429, 999)
+VOYAGER_HEADERS = {"accept": "application/vnd.linkedin.normalized+json+2.1", "x-restli-protocol-version": "2.0.0"}
+_FETCH_JS = """async ({url, headers}) => {
+  const r = await fetch(url, {credentials: 'include', headers});
+  return {status: r.status, body: await r.text(), retryAfter: r.headers.get('retry-after')};
+}"""
 DEFAULT_RETRY_AFTER = 3600.0
 
 _registry: dict[int, BrowserSession] = {}
@@ -183,6 +188,7 @@ class BrowserSession:
         self.context: BrowserContext | None = None
         self._page: Page | None = None
         self.verified = False  # logged in, checked since this context started
+        self.own_public_id: str | None = None  # the account's own profile, never a lead
         self.last_used = time.monotonic()
         self._discovered: dict[str, None] = {}
 
@@ -259,7 +265,7 @@ class BrowserSession:
             hrefs = self.page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
         except PlaywrightError:
             return []
-        ids = discover_profile_ids(hrefs)
+        ids = [i for i in discover_profile_ids(hrefs) if i != self.own_public_id]
         for public_id in ids:
             self._discovered.setdefault(public_id, None)
         return ids
@@ -296,6 +302,25 @@ class BrowserSession:
             return self.goto(path_or_url, relogin=False)
         self.collect_profile_links()
         return page
+
+    def voyager_fetch(self, path: str) -> dict:
+        """GET a Voyager endpoint from inside the page, as LinkedIn's own scripts do: session
+        cookies included, csrf-token = the JSESSIONID value. Returns {status, body, retryAfter}."""
+        headers = {**VOYAGER_HEADERS, "csrf-token": self.csrf_token()}
+        return self.page.evaluate(_FETCH_JS, {"url": self.url(path), "headers": headers})
+
+    def _learn_own_id(self) -> None:
+        """The account's own public id (from /voyager/api/me), so discovery never yields it."""
+        try:
+            result = self.voyager_fetch("/voyager/api/me")
+            data = json.loads(result["body"]) if result["status"] == 200 else {}
+        except (PlaywrightError, LinkedInError, ValueError):
+            return
+        for entity in data.get("included", []) if isinstance(data, dict) else []:
+            if isinstance(entity, dict) and entity.get("publicIdentifier"):
+                self.own_public_id = public_id_from_url(f"/in/{entity['publicIdentifier']}/")
+                self._discovered.pop(self.own_public_id or "", None)
+                return
 
     # --- login ----------------------------------------------------------------------------
     def has_session_cookie(self) -> bool:
@@ -381,6 +406,8 @@ class BrowserSession:
             self.log("login", detail="logged in with e-mail and password")
         account.save(update_fields=fields)
         self.save_state()
+        if self.own_public_id is None:
+            self._learn_own_id()
 
     def _set_status(self, status: str, detail: str) -> None:
         self.account.status, self.account.status_detail = status, detail[:500]
