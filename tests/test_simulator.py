@@ -22,7 +22,8 @@ def top_card(page_html: str) -> str:
     start = page_html.index("<section")
     assert 'componentkey="com.linkedin.sdui.profile.card.ref' in page_html[start : start + 200]
     assert page_html[start : start + 200].split('"')[1].endswith("Topcard"), "the top card is the first section"
-    return page_html[start : page_html.index("</section>", start)]
+    card = page_html[start : page_html.index("</section>", start)]
+    return re.sub(r'<div data-display-contents="true"><p>[^<]*</p></div>', "", card)  # the decoy degree label
 
 
 # --- population --------------------------------------------------------------------------------
@@ -224,6 +225,14 @@ def test_profile_top_card_per_state(sim, layout, initial, present, absent):
     for needle in absent:
         assert needle.format(name=name) not in card, needle
     assert "Browsemap" in page[page.index("</section>") :] and "People also viewed" in page
+
+
+def test_name_row_carries_a_wrapped_decoy_degree_like_linkedin(sim):
+    client = sim_login(sim)
+    stranger = client.get(f"/in/{sim.people_where(initial='none')[0]['public_id']}/").text
+    friend = client.get(f"/in/{sim.people_where(initial='connected')[0]['public_id']}/").text
+    assert '<div data-display-contents="true"><p>· 1st</p></div><p>· ' in stranger
+    assert '<div data-display-contents="true"><p>· 2nd</p></div><p>· 1st</p>' in friend
 
 
 def test_connect_under_more_lives_in_the_menu_template_at_the_end_of_body(sim):

@@ -114,6 +114,14 @@ def top_card_actions(person: dict, relationship: str, base: str, missing_connect
     return _follow(person) + _more(), _menu(person, relationship, True)  # "more": Connect under More
 
 
+def _degree_labels(degree: int | None) -> str:
+    """Like linkedin.com, the name row carries a second, wrapped degree label that is not the true one."""
+    if degree is None:
+        return ""
+    decoy = degree_text(2 if degree == 1 else 1)
+    return f'<div data-display-contents="true"><p>{decoy}</p></div><p>{escape(degree_text(degree))}</p>'
+
+
 def _top_card(person: dict, degree: int | None, actions: str, base: str) -> str:
     key = f"{CARD}{person['member_id']}Topcard"
     pid = escape(person["public_id"])
@@ -123,7 +131,7 @@ def _top_card(person: dict, degree: int | None, actions: str, base: str) -> str:
         f'<div componentkey="{key}"><section componentkey="{key}"><div>'
         f'<a href="{base}/in/{pid}/"><div aria-label="Profile photo"><figure aria-hidden="true"></figure></div></a>'
         f'<div><div><a href="{base}/in/{pid}/"><h1>{escape(full_name(person))}</h1></a>'
-        f"<p>{escape(degree_text(degree))}</p></div>"
+        f"{_degree_labels(degree)}</div>"
         f"<p>{escape(person['headline'])}</p><p>{escape(current)} · {escape(school)}</p>"
         f"<div><p>{escape(person['location'])}</p><p>·</p>"
         f'<p><a href="{base}/in/{pid}/overlay/contact-info/">Contact info</a></p></div>'
