@@ -213,3 +213,34 @@ def test_kit_import_of_garbage_says_why_and_creates_nothing(owner_client, team):
 def test_kit_import_needs_a_file_or_url(owner_client):
     resp = owner_client.post("/campaigns/import/", {})
     assert b"Choose a kit file or enter a URL." in resp.content
+
+
+def test_kit_import_from_a_url(owner_client, campaign, team):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    kit = owner_client.get(f"/campaigns/{campaign.pk}/kit/").content
+
+    class Serve(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(kit)))
+            self.end_headers()
+            self.wfile.write(kit)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Serve)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        resp = owner_client.post("/campaigns/import/", {"url": f"http://127.0.0.1:{server.server_address[1]}/k.zip"})
+    finally:
+        server.shutdown()
+    imported = Campaign.objects.filter(team=team).exclude(pk=campaign.pk).get()
+    assert resp["Location"] == f"/campaigns/{imported.pk}/" and imported.name.startswith("Logistics")
+
+
+def test_kit_import_refuses_non_http_urls(owner_client, team):
+    resp = owner_client.post("/campaigns/import/", {"url": "ftp://example.com/kit.zip"})
+    assert b"Use an http:// or https:// address." in resp.content and not Campaign.objects.filter(team=team).exists()

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.access import get_team
 from crm.models import Activity
+from outreach.engine.control import pause_account, resume_account
 from outreach.models import LinkedInAccount
 from outreach.views.setup_access import get_account_for_user
-from outreach.views.setup_control import account_pause, account_resume
 from outreach.views.setup_forms import AccountForm, posted
 from outreach.views.setup_login import login_test_state, render_login_test, start_test_login
 from outreach.views.setup_usage import account_usage
@@ -71,9 +71,9 @@ def account_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     """Pause a working account, or resume a paused one (htmx swaps the status box in place)."""
     account = get_account_for_user(request, pk)
     if account.active:
-        account_pause(account)
+        pause_account(account)
     else:
-        account_resume(account)
+        resume_account(account)
     if not request.htmx:
         return redirect("account_detail", pk=account.pk)
     return render(request, DETAIL + "#account-status", {"account": account})

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.access import get_team
+from outreach.engine.control import pause_campaign, start_campaign
 from outreach.models import Campaign
 from outreach.views.setup_access import get_campaign_for_user
-from outreach.views.setup_control import campaign_pause, campaign_start
 from outreach.views.setup_forms import CampaignForm, KitImportForm, posted, threshold_defaults
 from outreach.views.setup_preview import render_preview
 
@@ -76,11 +76,11 @@ def campaign_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk)
     error = ""
     if campaign.active:
-        campaign_pause(campaign, user=request.user)
+        pause_campaign(campaign)
     elif not campaign.accounts.exists():
         error = "Link a LinkedIn account to this campaign before you start it."
     else:
-        campaign_start(campaign, user=request.user)
+        start_campaign(campaign)
     if not request.htmx:
         if error:
             messages.error(request, error)

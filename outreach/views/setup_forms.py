@@ -7,7 +7,9 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, QueryDict
 
 from crm.models import Role, Team
+from outreach.engine.messages import FIELDS, TemplateError, render_template
 from outreach.models import Campaign, LinkedInAccount
+from outreach.views.setup_preview import sample_lead
 
 THRESHOLD_FIELDS = ("entropy_threshold", "max_auto_std", "min_accept_prob", "n_mc_samples")
 PACING_FIELDS = ("min_action_interval", "check_pending_after_hours", "min_qualifiable_leads")
@@ -84,8 +86,7 @@ class CampaignForm(CampaignBasicsForm):
         }
         help_texts = {
             **CampaignBasicsForm.Meta.help_texts,
-            "followup_template": "Jinja2. Variables: {{ full_name }}, {{ first_name }}, {{ headline }}, "
-            "{{ current_company }}, {{ location }}, {{ product_description }}, {{ booking_link }}.",
+            "followup_template": "Jinja2, e.g. {{ first_name }}. Fields: " + ", ".join(FIELDS) + ".",
         }
         widgets = {
             "accounts": forms.CheckboxSelectMultiple,
@@ -103,9 +104,6 @@ class CampaignForm(CampaignBasicsForm):
 
     def clean_followup_template(self) -> str:
         source = self.cleaned_data["followup_template"]
-        from outreach.engine.messages import TemplateError, render_template  # ENGINE's; imported lazily
-        from outreach.views.setup_preview import sample_lead
-
         campaign = Campaign(team=self.team, name="Preview", product_docs="Our product.", booking_link="")
         try:
             render_template(source, sample_lead(self.team), campaign)
@@ -264,6 +262,8 @@ class KitImportForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("url") and not data["url"].lower().startswith(("http://", "https://")):
+            self.add_error("url", "Use an http:// or https:// address.")
         if not data.get("file") and not data.get("url") and not self.errors:
             raise forms.ValidationError("Choose a kit file or enter a URL.")
         if data.get("file") and data["file"].size > 50 * 1024 * 1024:

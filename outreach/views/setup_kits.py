@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.access import get_team
+from outreach.engine.kits import KitError, export_kit, import_kit
 from outreach.models import Campaign
 from outreach.views.setup_access import get_campaign_for_user
 from outreach.views.setup_forms import KitImportForm
@@ -17,8 +18,6 @@ from outreach.views.setup_forms import KitImportForm
 @require_GET
 def campaign_export(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign_for_user(request, pk)
-    from outreach.engine.kits import export_kit  # ENGINE's; imported lazily
-
     data = export_kit(campaign)
     extension = "zip" if data[:2] == b"PK" else "json"
     response = HttpResponse(data, content_type="application/zip" if extension == "zip" else "application/json")
@@ -32,13 +31,10 @@ def campaign_import(request: HttpRequest) -> HttpResponse:
     team = get_team(request)
     form = KitImportForm(request.POST, request.FILES)
     if form.is_valid():
-        from outreach.engine import kits  # ENGINE's; imported lazily
-
         source = form.cleaned_data["file"].read() if form.cleaned_data["file"] else form.cleaned_data["url"]
-        kit_errors = tuple(e for e in (getattr(kits, "KitError", None), ValueError, OSError) if e is not None)
         try:
-            campaign = kits.import_kit(team, source)
-        except kit_errors as exc:
+            campaign = import_kit(team, source)
+        except KitError as exc:
             form.add_error(None, f"This kit could not be imported: {exc}")
         else:
             messages.success(request, f"Imported “{campaign.name}”. Review it, link an account and start it.")

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.access import get_membership
 from crm.models import Membership, Team
+from outreach.engine.control import start_campaign
 from outreach.models import Campaign, LinkedInAccount
-from outreach.views.setup_control import campaign_start
 from outreach.views.setup_forms import AccountForm, CampaignBasicsForm, LegalForm, LLMForm, TeamNameForm, posted
 from outreach.views.setup_login import login_test_state, start_test_login
 
@@ -202,7 +202,7 @@ def _finish(request: HttpRequest, membership: Membership) -> HttpResponse:
     membership.save(update_fields=["legal_accepted_at", "onboarding_done"])
     if membership.is_owner:
         campaign.accounts.add(account)
-        campaign_start(campaign, user=request.user)
+        start_campaign(campaign)
         messages.success(request, f"“{campaign.name}” is running. You can watch it on the pipeline.")
         return redirect(reverse("campaign_detail", args=[campaign.pk]))
     messages.success(request, "Welcome to the team!")

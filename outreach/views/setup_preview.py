@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from crm.access import get_team
 from crm.models import Lead, Team
+from outreach.engine.messages import TemplateError, render_template
 from outreach.models import Campaign
 from outreach.views.setup_access import get_campaign_for_user
 
@@ -57,11 +58,6 @@ def render_preview(campaign: Campaign, source: str, lead_id: str | int | None = 
         "text": "",
         "error": "",
     }
-    try:
-        from outreach.engine.messages import TemplateError, render_template  # ENGINE's; imported lazily
-    except ImportError:
-        context["error"] = "The preview needs the engine's message renderer, which is not installed."
-        return context
     try:
         context["text"] = render_template(source, context["lead"], campaign)
     except TemplateError as exc:
