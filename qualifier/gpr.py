@@ -38,6 +38,9 @@ HUMAN_ALPHA = 0.05
 GATE_MIN_ACCURACY = 0.95
 GATE_MIN_LABELS = 30
 GATE_MIN_AUTO = 10
+LOWRANK_ABOVE = 512  # labels; below this the exact variance is as cheap
+LOWRANK_RANK = 192
+LOWRANK_MIN_ROWS = 256  # batch size from which ranking uses the low-rank variance
 
 
 @dataclass
@@ -208,15 +211,18 @@ class Qualifier:
         self.calibration = core.fit_calibration(self.loo_mu, self.loo_sd, self.y)
 
     # --- prediction ----------------------------------------------------------------------
-    def latent(self, X) -> tuple[np.ndarray, np.ndarray] | None:
+    def latent(self, X, exact: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
+        """Latent mean and std; exact=False allows the low-rank variance for big batches."""
         if not self.ready:
             return None
+        X = np.atleast_2d(X)
+        low = not exact and self.n_labels > LOWRANK_ABOVE and len(X) >= LOWRANK_MIN_ROWS
         with core.blas_threads(self.n_labels):
-            return self.posterior.predict(self.projection(np.atleast_2d(X), np.float32))
+            return self.posterior.predict(self.projection(X, np.float32), rank=LOWRANK_RANK if low else None)
 
-    def predict_many(self, X):
+    def predict_many(self, X, exact: bool = True):
         """(prob, entropy, std) arrays, or None at cold start."""
-        lat = self.latent(X)
+        lat = self.latent(X, exact=exact)
         if lat is None:
             return None
         p, std = core.calibrated(*lat, *self.calibration)
@@ -230,11 +236,12 @@ class Qualifier:
         return float(out[0][0]), float(out[1][0]), float(out[2][0])
 
     def predicted_probs(self, X) -> np.ndarray | None:
-        out = self.predict_many(X)
+        """Probabilities for ranking (low-rank variance for big batches)."""
+        out = self.predict_many(X, exact=False)
         return None if out is None else out[0]
 
     def bald_scores(self, X, n_samples: int | None = None) -> np.ndarray | None:
-        lat = self.latent(X)
+        lat = self.latent(X, exact=False)
         if lat is None:
             return None
         return core.bald_mc(*lat, *self.calibration, n_samples=n_samples or self.n_mc_samples)
