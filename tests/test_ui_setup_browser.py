@@ -143,6 +143,7 @@ def test_pausing_an_account_updates_in_place(live_server, login_page, page: Page
     page.evaluate("window.__noReload = true")
     page.get_by_role("button", name="Pause account").click()
     expect(page.locator("#account-status")).to_contain_text("Paused")
+    expect(page.get_by_role("button", name="Resume account")).to_be_focused()  # keyboard users stay put
     assert page.evaluate("window.__noReload") is True  # no full page load happened
     screenshot(page, "setup-account-paused")
     account.refresh_from_db()

@@ -134,3 +134,24 @@ def test_user_without_team_gets_404():
     client = Client()
     client.force_login(user)
     assert client.get("/settings/").status_code == 404
+
+
+def test_owner_changes_the_ai_model_and_an_empty_key_keeps_the_saved_one(owner_client, team):
+    team.llm_api_key = "sk-old"
+    team.save()
+    resp = owner_client.post(
+        "/settings/", {"form": "llm", "llm_api_key": "", "llm_model": "gpt-4.1", "llm_api_base": ""}
+    )
+    assert resp.status_code == 302
+    team.refresh_from_db()
+    assert (team.llm_api_key, team.llm_model) == ("sk-old", "gpt-4.1")
+
+
+def test_ai_model_form_errors_are_shown(owner_client, team):
+    resp = owner_client.post("/settings/", {"form": "llm", "llm_api_key": "", "llm_model": "", "llm_api_base": "x"})
+    assert b"Enter an API key" in resp.content and b"Enter a valid URL." in resp.content
+
+
+def test_member_cannot_change_the_ai_model(member_client, team):
+    resp = member_client.post("/settings/", {"form": "llm", "llm_api_key": "k", "llm_model": "m"})
+    assert resp.status_code == 404

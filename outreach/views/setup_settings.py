@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.access import get_membership, require_owner
 from crm.models import Invitation, Membership, Role
-from outreach.views.setup_forms import InviteForm, ProfileForm, RoleForm, TeamNameForm
+from outreach.views.setup_forms import InviteForm, LLMForm, ProfileForm, RoleForm, TeamNameForm
 
 TEMPLATE = "crm/settings.html"
 
@@ -18,6 +18,7 @@ def _context(request: HttpRequest, **extra) -> dict:
     team = membership.team
     context = {
         "team_form": TeamNameForm(instance=team),
+        "llm_form": LLMForm(instance=team),
         "profile_form": ProfileForm(instance=request.user),
         "members": Membership.objects.filter(team=team).select_related("user").order_by("joined_at"),
         "invites": Invitation.objects.filter(team=team, accepted_at__isnull=True).order_by("-created_at"),
@@ -40,6 +41,13 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Team name saved.")
             return redirect("settings")
         extra["team_form"] = form
+    elif request.method == "POST" and request.POST.get("form") == "llm":
+        form = LLMForm(request.POST, instance=require_owner(request).team)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "AI model settings saved.")
+            return redirect("settings")
+        extra["llm_form"] = form
     elif request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():

@@ -151,3 +151,29 @@ document.addEventListener("keydown", (e) => {
   button.click();
 });
 /* === end review queue === */
+
+/* === ui-setup === */
+// When htmx replaces the element holding keyboard focus (Pause → Resume, the preview's lead picker,
+// the wizard form after "Test login"), put focus back on the matching control in the new content.
+document.addEventListener("htmx:beforeSwap", (e) => {
+  const active = document.activeElement;
+  const target = e.detail.target;
+  if (!active || !target || !target.id || !target.contains(active)) return;
+  document.body.dataset.refocus = JSON.stringify({
+    id: target.id, tag: active.tagName, name: active.name || "", text: (active.textContent || "").trim(),
+  });
+});
+document.addEventListener("htmx:afterSettle", () => {
+  const raw = document.body.dataset.refocus;
+  if (!raw) return;
+  delete document.body.dataset.refocus;
+  const want = JSON.parse(raw);
+  const host = document.getElementById(want.id);
+  if (!host) return;
+  const candidates = [...host.querySelectorAll("button, a[href], input, select, textarea")];
+  const same = candidates.find((el) => el.tagName === want.tag && (el.name || "") === want.name &&
+    (want.name || (el.textContent || "").trim() === want.text));
+  const fallback = candidates.find((el) => el.tagName === want.tag) || candidates[0];
+  (same || fallback)?.focus();
+});
+/* === end ui-setup === */
