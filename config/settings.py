@@ -212,6 +212,7 @@ ENGINE_ENRICH_PER_TICK = int(env_float("ENGINE_ENRICH_PER_TICK", 5))
 ENGINE_ENRICH_MIN_INTERVAL = env_float("ENGINE_ENRICH_MIN_INTERVAL", 1.0)  # seconds between profile scrapes
 ENGINE_QUALIFY_PER_TICK = int(env_float("ENGINE_QUALIFY_PER_TICK", 20))
 ENGINE_SUPERVISOR_INTERVAL = env_float("ENGINE_SUPERVISOR_INTERVAL", 10)  # run_browser_workers reconcile period
+ENGINE_LLM_RETRY_SECONDS = env_float("ENGINE_LLM_RETRY_SECONDS", 300)  # re-ask a failed LLM step (keywords, follow-up)
 
 # --- LinkedIn and the browser ------------------------------------------------------------------
 LINKEDIN_BASE_URL = env("LINKEDIN_BASE_URL", "https://www.linkedin.com").rstrip("/")

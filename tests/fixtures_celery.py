@@ -124,6 +124,7 @@ class CeleryStack:
             "ENGINE_ACCOUNT_LEASE_SECONDS": "20",
             "ENGINE_ENRICH_MIN_INTERVAL": "0",
             "ENGINE_SUPERVISOR_INTERVAL": "1",
+            "ENGINE_LLM_RETRY_SECONDS": "3",
             "HUMAN_DELAY_MIN": "0",
             "HUMAN_DELAY_MAX": "0.01",
             "TYPING_DELAY_MIN_MS": "0",

@@ -16,7 +16,6 @@ from outreach.models import SearchKeyword
 
 log = logging.getLogger(__name__)
 SEARCH_PAGES = 2
-KEYWORD_LEASE_SECONDS = 300
 
 
 def record_discovered(session, account, campaign) -> int:
@@ -73,7 +72,7 @@ def pop_keyword(campaign) -> SearchKeyword | None:
     for kw in SearchKeyword.objects.filter(campaign=campaign, used=False).order_by("created_at", "pk")[:5]:
         if SearchKeyword.objects.filter(pk=kw.pk, used=False).update(used=True, used_at=timezone.now()) == 1:
             return kw
-    if take_lease(campaign, None, Lane.KEYWORDS, KEYWORD_LEASE_SECONDS):
+    if take_lease(campaign, None, Lane.KEYWORDS, settings.ENGINE_LLM_RETRY_SECONDS):
         from outreach.tasks import refill_keywords
 
         refill_keywords.delay(campaign_id=campaign.pk)

@@ -7,6 +7,7 @@ follow-up claim, and checks the conversation first when an earlier attempt died 
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from crm.models import Deal, Message, MessageStatus, Stage
@@ -16,8 +17,6 @@ from outreach.engine.limits import COUNTED, LimitReached, claim_action, claim_do
 from outreach.engine.messages import mark_sent, outgoing
 from outreach.engine.models import ActionClaim, ClaimKind
 from outreach.engine.safety import blocked_by_conflict
-
-COMPOSE_RETRY = timedelta(minutes=10)
 
 
 def BEFORE_SENDING(errors) -> tuple[type[Exception], ...]:
@@ -32,10 +31,10 @@ def BEFORE_SENDING(errors) -> tuple[type[Exception], ...]:
 
 
 def _request_compose(deal: Deal) -> None:
-    """Queue the composition once (again only after COMPOSE_RETRY, e.g. the LLM was down)."""
+    """Queue the composition once (again after ENGINE_LLM_RETRY_SECONDS, e.g. the LLM was down)."""
     asked = deal.next_step.get("compose_requested_at")
     now = timezone.now()
-    if asked and now - datetime.fromisoformat(asked) < COMPOSE_RETRY:
+    if asked and now - datetime.fromisoformat(asked) < timedelta(seconds=settings.ENGINE_LLM_RETRY_SECONDS):
         return
     deal.next_step = {**deal.next_step, "compose_requested_at": now.isoformat()}
     deal.save(update_fields=["next_step", "updated_at"])
