@@ -152,6 +152,8 @@ def test_pausing_an_account_updates_in_place(live_server, login_page, page: Page
     expect(page.get_by_role("button", name="Pause account")).to_be_visible()
     account.refresh_from_db()
     assert account.active
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the layout stacks
+    screenshot(page, "setup-account-phone")
 
 
 def test_settings_invite_link(live_server, login_page, page: Page):
