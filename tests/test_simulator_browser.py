@@ -11,6 +11,7 @@ from outreach.linkedin import selectors as sel
 from outreach.linkedin.locators import ConnectionStatus
 from outreach.linkedin.voyager import parse_profile
 from tests.conftest import screenshot
+from tests.fixtures_sim import sim_login
 
 pytestmark = pytest.mark.browser
 EMAIL = "browser@example.com"
@@ -138,3 +139,42 @@ def test_interop_overlay_fault_swallows_pointer_clicks(page, sim):
         connect.click(timeout=800)
     connect.dispatch_event("click")  # what the browser layer falls back to
     expect(page.locator(sel.DIALOG).locator(sel.SEND_WITHOUT_NOTE).first).to_be_attached()
+
+
+IN_TOP_CARD = "e => !!e.closest('section[componentkey$=\"Topcard\"]')"
+
+
+@pytest.mark.parametrize(
+    ("layout", "initial", "expected", "degree"),
+    [
+        ("connect", "none", ConnectionStatus.CAN_CONNECT, (2, 3)),
+        ("more", "none", ConnectionStatus.UNKNOWN, (2, 3)),
+        ("creator", "none", ConnectionStatus.UNKNOWN, (2, 3)),
+        ("follow_only", "none", ConnectionStatus.UNKNOWN, (2, 3)),
+        (None, "pending", ConnectionStatus.PENDING, (2, 3)),
+        (None, "connected", ConnectionStatus.CONNECTED, (1,)),
+    ],
+)
+def test_sim_pages_read_like_the_saved_real_pages_offline(browser, sim, layout, initial, expected, degree):
+    """The real-page test conditions (JavaScript off, network aborted) on the simulator's HTML."""
+    person = sim.people_where(layout=layout, initial=initial)[0]
+    html = sim_login(sim).get(f"/in/{person['public_id']}/").text
+    context = browser.new_context(java_script_enabled=False)
+    context.route("**/*", lambda route: route.abort())
+    page = context.new_page()
+    page.set_content(html, wait_until="domcontentloaded")
+    card = locators.read_top_card(page)
+    assert card.found and card.name == f"{person['first_name']} {person['last_name']}"
+    assert card.degree in degree and locators.status_from_card(card) is expected
+    if expected is ConnectionStatus.CAN_CONNECT:
+        own = locators.direct_connect_button(page).get_attribute("aria-label")
+        assert own == f"Invite {card.name} to connect"
+    for found in (
+        locators.direct_connect_button(page),
+        locators.pending_button(page),
+        locators.message_link(page),
+        locators.more_button(page),
+    ):
+        if found is not None:
+            assert found.evaluate(IN_TOP_CARD), "a control was read outside the top card"
+    context.close()
