@@ -35,7 +35,11 @@ document.addEventListener("htmx:responseError", (e) => {
 let kanbanDrag = null;
 let kanbanSaving = false;
 function kanbanIdle() {
-  return !kanbanDrag && !kanbanSaving && !document.hidden;
+  // No refresh mid-drag, mid-save, in a hidden tab, or while the keyboard is on a card.
+  const board = document.getElementById("board");
+  const active = document.activeElement;
+  const typing = board && board.contains(active) && active.matches(":focus-visible");
+  return !kanbanDrag && !kanbanSaving && !document.hidden && !typing;
 }
 function kanbanShown() {
   const out = {};
@@ -120,6 +124,10 @@ async function kanbanMove(card, to, snapBack) {
   }
 }
 // The lead drawer: focus on open, Escape or the close button to close, closed after a move.
+let drawerOpener = null;
+document.addEventListener("htmx:beforeRequest", (e) => {
+  if (e.detail.target && e.detail.target.id === "drawer-host") drawerOpener = e.detail.elt;
+});
 document.addEventListener("htmx:afterSwap", (e) => {
   if (e.detail.target.id === "drawer-host") document.getElementById("drawer")?.focus();
 });
@@ -135,6 +143,8 @@ document.addEventListener("htmx:afterRequest", (e) => {
 function closeDrawer() {
   const host = document.getElementById("drawer-host");
   if (host) host.innerHTML = "";
+  if (drawerOpener && document.contains(drawerOpener)) drawerOpener.focus(); // back where the user was
+  drawerOpener = null;
 }
 /* === end kanban === */
 
