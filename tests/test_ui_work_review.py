@@ -1,6 +1,8 @@
 """The review queue: one lead at a time, human decisions as labels, skip, J/K navigation, undo, stats."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from crm.models import Deal, Stage
@@ -161,3 +163,19 @@ def test_decide_needs_post(owner_client, campaign):
     (item,) = _items(campaign, 1)
     assert owner_client.get(reverse("review_decide", args=[item.pk])).status_code == 405
     assert ReviewItem.objects.get(pk=item.pk).status == ReviewStatus.PENDING
+
+
+def _review_queries(client, campaign) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("review"), {"campaign": campaign.pk}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_review_query_count_does_not_grow_with_the_queue(owner_client, campaign):
+    _items(campaign, 2)
+    LabelFactory(campaign=campaign, source=LabelSource.AUTO)
+    few = _review_queries(owner_client, campaign)
+    _items(campaign, 25)
+    for source in (LabelSource.AUTO, LabelSource.LLM, LabelSource.HUMAN) * 5:
+        LabelFactory(campaign=campaign, source=source)
+    assert _review_queries(owner_client, campaign) == few
