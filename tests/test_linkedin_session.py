@@ -2,6 +2,7 @@
 
 import pytest
 
+from outreach.linkedin import driver
 from outreach.linkedin import session as sessions
 from outreach.linkedin.session import get_session, human_pause, is_checkpoint_path, is_logged_out_path
 from tests.factories import LinkedInAccountFactory
@@ -25,7 +26,7 @@ def test_get_session_is_lazy_and_reused(db, registry):
 def test_a_registry_inherited_across_a_fork_is_dropped(db, registry, monkeypatch):
     account = LinkedInAccountFactory()
     first = get_session(account)
-    monkeypatch.setattr(sessions.os, "getpid", lambda: -12345)  # as seen from a forked child
+    monkeypatch.setattr(driver.os, "getpid", lambda: -12345)  # as seen from a forked child
     assert get_session(account) is not first
     assert list(registry.values()) != [first]
 

@@ -1,21 +1,14 @@
 """One browser per LinkedIn account, owned by the worker process that runs that account's tasks.
 
 - Per-process registry keyed by account id. Nothing starts at import: the Playwright driver and the
-  account's Chromium launch on first use, so a Celery parent can fork safely; a registry inherited
-  across a fork is dropped, never reused (Playwright objects do not survive a fork).
+  account's Chromium launch on first use (see `driver.py`: Debian Chromium, stealth, fork safety);
+  a registry inherited across a fork is dropped, never reused.
 - Playwright's sync API is bound to the thread that started it. The account's worker runs its
   tasks one at a time in one thread (`--pool=solo` per account queue), which is what it needs.
-- Debian's Chromium via `settings.CHROMIUM_EXECUTABLE`; headless unless `BROWSER_HEADLESS=false`
-  (to watch it, run the browser worker under a virtual display: `xvfb-run -a make run`).
-- playwright-stealth with a consistent Linux fingerprint: its evasion scripts on every context
-  (platform "Linux x86_64"; no forged client-hint brands, Debian's Chromium honestly says
-  "Chromium"), the desktop user agent without "Headless", `AutomationControlled` off and an
-  en-US Accept-Language. Done by hand rather than by `Stealth.use_sync`, which opens a throwaway
-  page in every new context just to read the user agent.
 - The login (cookies, localStorage) is Playwright's `storage_state`, kept encrypted in
   `account.session_state` and saved back after every login and action.
-- An idle browser (no use for `BROWSER_IDLE_SECONDS`) is closed the next time the registry is
-  touched; `close_all()` runs on worker-process shutdown and at exit.
+- An idle browser (no use for `BROWSER_IDLE_SECONDS`) is closed after the worker's next task or
+  the next time the registry is touched; `close_all()` runs on worker shutdown and at exit.
 """
 
 from __future__ import annotations
@@ -24,7 +17,6 @@ import atexit
 import contextlib
 import json
 import logging
-import os
 import random
 import time
 from typing import Any
@@ -32,34 +24,20 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright_stealth import Stealth
 
 from crm.models import ActivityResult
 from crm.services import activity_log
+from outreach.linkedin import driver
 from outreach.linkedin import selectors as sel
+from outreach.linkedin.driver import ACTION_TIMEOUT_MS, NAV_TIMEOUT_MS, use_playwright
 from outreach.linkedin.errors import CheckpointRequired, LinkedInError, LoginFailed, RateLimited, SessionExpired
 from outreach.linkedin.urls import discover_profile_ids, public_id_from_url
 from outreach.models import AccountStatus
 
 log = logging.getLogger(__name__)
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-blink-features=AutomationControlled",
-    "--accept-lang=en-US,en",
-]
-STEALTH = Stealth(navigator_platform_override="Linux x86_64", sec_ch_ua=False)
-NAV_TIMEOUT_MS = 30_000
-ACTION_TIMEOUT_MS = 10_000
 RATE_LIMIT_STATUSES = (429, 999)
 VOYAGER_HEADERS = {"accept": "application/vnd.linkedin.normalized+json+2.1", "x-restli-protocol-version": "2.0.0"}
 _FETCH_JS = """async ({url, headers}) => {
@@ -69,34 +47,13 @@ _FETCH_JS = """async ({url, headers}) => {
 DEFAULT_RETRY_AFTER = 3600.0
 
 _registry: dict[int, BrowserSession] = {}
-_driver: dict[str, Any] = {"pid": None, "own": False, "playwright": None}
 
 
 def _own_process() -> None:
-    """Forget Playwright objects inherited from a parent process (they are unusable after fork)."""
-    if _driver["pid"] != os.getpid():
+    """Drop sessions inherited from a parent process (Playwright objects do not survive a fork)."""
+    if driver.forked():
         _registry.clear()
-        _driver.update(pid=os.getpid(), own=False, playwright=None)
-
-
-def _playwright() -> Playwright:
-    _own_process()
-    if _driver["playwright"] is None:
-        # The sync API keeps an asyncio loop on this thread; Django's async guard would reject the
-        # ORM calls this (synchronous, single-threaded) worker makes between browser steps.
-        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        _driver.update(own=True, playwright=sync_playwright().start())
-    return _driver["playwright"]
-
-
-def use_playwright(playwright: Playwright) -> None:
-    """Drive browsers through an already running Playwright (tests: pytest-playwright's instance).
-
-    Only one sync Playwright can run per thread, so a test process that also uses
-    pytest-playwright must hand its instance over. It is never stopped from here.
-    """
-    _own_process()
-    _driver.update(own=False, playwright=playwright)
+        driver.adopt_process()
 
 
 def get_session(account) -> BrowserSession:
@@ -119,6 +76,7 @@ def close_session(account_id: int) -> None:
 
 def close_idle(max_idle: float | None = None) -> int:
     """Close browsers unused for `max_idle` seconds (default BROWSER_IDLE_SECONDS). Returns how many."""
+    _own_process()
     limit = settings.BROWSER_IDLE_SECONDS if max_idle is None else max_idle
     now = time.monotonic()
     idle = [pk for pk, s in _registry.items() if s.started and now - s.last_used > limit]
@@ -129,33 +87,24 @@ def close_idle(max_idle: float | None = None) -> int:
 
 def close_all(**_signal_kwargs: Any) -> None:
     """Close every browser and stop the driver (worker shutdown, exit)."""
-    if _driver["pid"] != os.getpid():
+    if driver.forked():
         return
     for pk in list(_registry):
         close_session(pk)
-    playwright = _driver["playwright"]
-    if _driver["own"] and playwright is not None:  # stop only a driver this module started
-        _driver.update(own=False, playwright=None)
-        try:
-            playwright.stop()
-        except Exception:  # the driver may already be gone at interpreter exit
-            log.debug("playwright driver stop failed", exc_info=True)
+    driver.stop()
 
 
 atexit.register(close_all)
 try:
-    from celery.signals import worker_process_shutdown, worker_shutdown
+    from celery.signals import task_postrun, worker_process_shutdown, worker_shutdown
 
     worker_process_shutdown.connect(close_all, weak=False)  # prefork children
     worker_shutdown.connect(close_all, weak=False)  # --pool=solo: tasks run in the worker itself
+    # After every task (in the task's own thread): close browsers nobody used for a while, so an
+    # account that is off-hours or paused does not keep its Chromium open between its ticks.
+    task_postrun.connect(lambda **_: close_idle(), weak=False)
 except ImportError:  # pragma: no cover - celery is a hard dependency of the project
     pass
-
-
-def desktop_user_agent(browser: Browser) -> str:
-    """Chromium's own Linux user agent as a headed browser sends it (reduced version, no "Headless")."""
-    major = browser.version.split(".", 1)[0]
-    return f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{major}.0.0.0 Safari/537.36"
 
 
 def human_pause(scale: float = 1.0) -> None:
@@ -212,20 +161,11 @@ class BrowserSession:
         if self.browser is not None and not self.browser.is_connected():
             self.browser = self.context = self._page = None  # crashed: relaunch
         if self.browser is None:
-            self.browser = _playwright().chromium.launch(
-                executable_path=settings.CHROMIUM_EXECUTABLE, headless=settings.BROWSER_HEADLESS, args=CHROMIUM_ARGS
-            )
+            self.browser = driver.launch()
         if self.context is None:
-            self.context = self.browser.new_context(
-                storage_state=self._stored_state(),
-                viewport={"width": 1280, "height": 900},
-                locale="en-US",
-                timezone_id=self.account.time_zone or None,
-                user_agent=desktop_user_agent(self.browser),
+            self.context = driver.new_context(
+                self.browser, storage_state=self._stored_state(), time_zone=self.account.time_zone
             )
-            STEALTH.apply_stealth_sync(self.context)
-            self.context.set_default_navigation_timeout(NAV_TIMEOUT_MS)
-            self.context.set_default_timeout(ACTION_TIMEOUT_MS)
             self._page = self.context.new_page()
             self.verified = False
 
@@ -450,11 +390,13 @@ def _retry_after(response) -> float:
 
 
 __all__ = [
+    "ACTION_TIMEOUT_MS",
+    "NAV_TIMEOUT_MS",
     "BrowserSession",
-    "LinkedInError",
     "close_all",
     "close_idle",
     "close_session",
     "get_session",
     "human_pause",
+    "use_playwright",
 ]
