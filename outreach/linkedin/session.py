@@ -26,6 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from crm.models import ActivityResult
 from crm.services import activity_log
@@ -309,8 +310,11 @@ class BrowserSession:
         self.type_text(page.locator(sel.LOGIN_USERNAME), account.username)
         self.type_text(page.locator(sel.LOGIN_PASSWORD), account.password)
         human_pause(0.2)
-        with page.expect_navigation(wait_until="domcontentloaded"):
-            page.locator(sel.LOGIN_SUBMIT).first.click()
+        try:
+            with page.expect_navigation(wait_until="domcontentloaded"):
+                page.locator(sel.LOGIN_SUBMIT).first.click()
+        except PlaywrightTimeout:
+            pass  # the form answered in place (an inline error): classified below like any page
         path = path_of(page.url)
         if path.startswith("/feed"):
             self._logged_in(fresh=True)
