@@ -30,9 +30,11 @@ from outreach.linkedin.errors import (
     RateLimited,
     ReachedConnectionLimit,
 )
+from outreach.linkedin.locators import read_top_card, status_from_card
 from outreach.linkedin.session import get_session
 from outreach.linkedin.voyager import VoyagerParseError
 from outreach.models import AccountStatus
+from outreach.simulator.app import RETRY_AFTER_SECONDS
 from tests.factories import LeadFactory, LinkedInAccountFactory
 
 pytestmark = pytest.mark.browser
@@ -188,6 +190,14 @@ def test_rate_limit_raises_with_a_back_off(sim_session, session, account):
     assert activities(account, "status", "failed")[0].detail.startswith("RateLimited")
 
 
+def test_voyager_429_carries_linkedins_retry_after(sim_session, session, account):
+    session.ensure_logged_in()
+    sim_session.set_fault("rate_limit", 1)  # the next request, the Voyager call, gets the 429
+    with pytest.raises(RateLimited) as caught:
+        scrape_profile(session, person(sim_session, "connect"))
+    assert caught.value.retry_after == RETRY_AFTER_SECONDS
+
+
 def test_http_999_is_a_rate_limit(sim_session, session, account):
     session.ensure_logged_in()
     sim_session.set_fault("http_999")
@@ -196,6 +206,17 @@ def test_http_999_is_a_rate_limit(sim_session, session, account):
 
 
 # --- status and connect ------------------------------------------------------------------------------
+def test_simulator_cards_show_what_the_saved_pages_lack(sim_session, session, account):
+    """A direct Connect on the top card and a verified 1st-degree card, read by the same locators."""
+    session.ensure_logged_in()
+    card = read_top_card(session.goto(f"/in/{person(sim_session, 'connect')}/"))
+    assert card.direct_connect and not card.pending and card.degree in (2, 3)
+    assert status_from_card(card) is ConnectionStatus.CAN_CONNECT
+    card = read_top_card(session.goto(f"/in/{person(sim_session, 'creator', 'connected')}/"))
+    assert card.degree == 1 and card.message and not card.direct_connect
+    assert status_from_card(card) is ConnectionStatus.CONNECTED
+
+
 @pytest.mark.parametrize(
     ("layout", "initial", "expected"),
     [
