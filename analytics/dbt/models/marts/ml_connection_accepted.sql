@@ -39,6 +39,7 @@ positions as (
             ' ; ' order by position_index
         ) as positions_text
     from {{ ref('stg_lead_positions') }}
+    where lead_id in (select lead_id from invited)
     group by lead_id
 ),
 
@@ -56,6 +57,7 @@ educations as (
             ' ; ' order by education_index
         ) as educations_text
     from {{ ref('stg_lead_educations') }}
+    where lead_id in (select lead_id from invited)
     group by lead_id
 ),
 
@@ -72,6 +74,7 @@ leads as (
         ) as skills_text
     from {{ ref('stg_leads') }} as l
     left join positions as p on p.lead_id = l.lead_id
+    where l.lead_id in (select lead_id from invited)
 )
 
 select

@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}  -- scanned once from the app database, read by several marts
 -- Every recorded action. Stage changes (kind = 'stage') carry {"from": ..., "to": ...} in data.
 with src as (
     select

@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}  -- parsed once: positions, educations and the marts all read it
 -- One row per lead, with the parsed profile's JSON fields pulled out (industry, geo, arrays).
 with src as (
     select
