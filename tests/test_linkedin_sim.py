@@ -310,6 +310,18 @@ def test_read_conversation_sees_replies(sim_session, session, account):
     assert activities(account, "read", "ok")[0].data == {"count": 2, "incoming": 1}
 
 
+def test_read_conversation_falls_back_to_the_message_popup(sim_session, session, account):
+    target = person(sim_session, "more", "connected")
+    sim_session.add_reply(account.username, target, "Hi from them")
+    session.ensure_logged_in()
+    # as on linkedin.com, where /messaging/thread/<public_id>/ is no conversation
+    session.page.route(
+        lambda url: "/messaging/thread/" in url,
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<main>Messaging</main>"),
+    )
+    assert read_conversation(session, target) == [{"direction": "in", "text": "Hi from them"}]
+
+
 # --- search and discovery ----------------------------------------------------------------------------
 def test_search_people_pages_and_discovery(sim_session, session, account):
     first = search_people(session, "engineer")

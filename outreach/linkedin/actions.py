@@ -275,9 +275,22 @@ def send_message(session: BrowserSession, public_id: str, text: str) -> None:
 
 @_action("read")
 def read_conversation(session: BrowserSession, public_id: str) -> list[dict]:
-    """The conversation with `public_id`, oldest first: [{direction: 'in'|'out', text}]."""
+    """The conversation with `public_id`, oldest first: [{direction: 'in'|'out', text}].
+
+    Reads the thread page `/messaging/thread/<public_id>/`; where that shows no conversation list
+    (linkedin.com keys threads by its own ids), opens the profile's Message pop-up and reads it there.
+    """
     session.ensure_logged_in()
     page = session.goto(f"/messaging/thread/{quote(public_id, safe='')}/")
+    if not page.locator(sel.THREAD_LIST).count():
+        page = session.goto(_profile_path(session, public_id))
+        wait_top_card(page)
+        link = message_link(page)
+        if link is None:
+            raise ElementMissing(f"no conversation with {public_id} and no Message link on the profile")
+        click(page, link, what="Message")
+        if wait_for(page, {"list": present(page, sel.THREAD_LIST)}, OVERLAY_TIMEOUT_MS) is None:
+            raise ElementMissing(f"the conversation with {public_id} did not open")
     events = page.locator(sel.THREAD_EVENT)
     messages = events.evaluate_all(_THREAD_JS) if events.count() else []
     incoming = sum(m["direction"] == "in" for m in messages)

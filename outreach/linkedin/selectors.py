@@ -45,6 +45,7 @@ MESSAGE_BOX = (
     'div[role="textbox"][contenteditable="true"]'
 )
 MESSAGE_SEND = 'button.msg-form__send-button, button[type="submit"]:has-text("Send")'
+THREAD_LIST = ".msg-s-message-list-content, .msg-s-message-list"
 THREAD_EVENT = "li.msg-s-message-list__event"
 THREAD_BODY = "p.msg-s-event-listitem__body"
 
