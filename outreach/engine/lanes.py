@@ -12,15 +12,17 @@ campaigns of the account are skipped with probability max(action_fraction).
 
 import logging
 import random
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from crm.services import activity_log
 from outreach.engine.connect import LaneStop, run_check_pending, run_connect
 from outreach.engine.discovery import enrich_backlog, needs_search, record_discovered, run_enrich, run_search
 from outreach.engine.followup import run_follow_up
-from outreach.engine.lanestate import lane_due, lane_ran
-from outreach.engine.models import Lane
+from outreach.engine.lanestate import lane_ran
+from outreach.engine.models import Lane, LaneSchedule
 from outreach.engine.pacing import in_working_hours
 from outreach.models import AccountStatus, Campaign, LinkedInAccount
 
@@ -57,15 +59,27 @@ def _still_active(campaign: Campaign, account: LinkedInAccount) -> bool:
     return LinkedInAccount.objects.filter(pk=account.pk, active=True).exclude(status__in=STOPPED).exists()
 
 
+def _schedule(account: LinkedInAccount) -> dict[tuple[int, str], object]:
+    """When each lane of the account may run next, read in one query."""
+    rows = LaneSchedule.objects.filter(account=account).values_list("campaign_id", "lane", "next_run_at")
+    return {(campaign_id, lane): at for campaign_id, lane, at in rows}
+
+
+def _due(schedule: dict, campaign: Campaign, lane: str, now) -> bool:
+    at = schedule.get((campaign.pk, lane))
+    return at is None or at <= now
+
+
 def act(session, account: LinkedInAccount, campaigns: list[Campaign], rng: random.Random | None = None) -> str:
     """One tick of browser work for the account. Returns what it did (for logs and tests)."""
+    now = timezone.now()
     gated = gate_campaigns(campaigns, rng)
+    schedule = _schedule(account)
     for campaign in gated:
-        for lane, run in MAJOR:
-            if not _still_active(campaign, account):
-                break
-            if not lane_due(campaign, account, lane):
-                continue
+        lanes = [(lane, run) for lane, run in MAJOR if _due(schedule, campaign, lane, now)]
+        if not lanes or not _still_active(campaign, account):
+            continue
+        for lane, run in lanes:
             try:
                 acted = run(session, account, campaign)
             except LaneStop as stop:
@@ -73,7 +87,8 @@ def act(session, account: LinkedInAccount, campaigns: list[Campaign], rng: rando
                 continue
             finally:
                 record_discovered(session, account, campaign)
-            lane_ran(campaign, account, lane, acted=acted, interval=campaign.min_action_interval)
+            if acted or (campaign.pk, lane) not in schedule:
+                lane_ran(campaign, account, lane, acted=acted, interval=campaign.min_action_interval)
             if acted:
                 return f"{lane}:{campaign.pk}"
     home = gated[0] if gated else campaigns[0]
@@ -85,7 +100,7 @@ def act(session, account: LinkedInAccount, campaigns: list[Campaign], rng: rando
         if enriched:
             return "enrich"
     for campaign in gated:
-        if not lane_due(campaign, account, Lane.SEARCH) or not needs_search(campaign):
+        if not _due(schedule, campaign, Lane.SEARCH, now) or not needs_search(campaign):
             continue
         if not _still_active(campaign, account):
             continue
@@ -133,10 +148,6 @@ def run_account_tick(account_id: int, rng: random.Random | None = None) -> str:
 
 
 def _account_error(account: LinkedInAccount, kind: str, exc: Exception, pause_seconds: float) -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     until = timezone.now() + timedelta(seconds=pause_seconds)
     LinkedInAccount.objects.filter(pk=account.pk).update(next_action_at=until)
     activity_log(
