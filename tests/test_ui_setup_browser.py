@@ -6,39 +6,17 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from config.celery import app as celery_app
 from crm.models import Membership
 from outreach.models import Campaign, LinkedInAccount
 from tests.conftest import screenshot
 from tests.factories import CampaignFactory, DealFactory, EnrichedLeadFactory, LinkedInAccountFactory, MembershipFactory
+from tests.test_ui_setup_support import eager_celery_fixture, fast_passwords  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Users are created in every test; the production hasher's 1M rounds would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def eager_celery(settings):
-    """Tasks run in the web process, so the wizard's login test completes without a worker."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def fast_browser(settings):
-    settings.HUMAN_DELAY_MIN, settings.HUMAN_DELAY_MAX = 0.0, 0.05
-    settings.TYPING_DELAY_MIN_MS, settings.TYPING_DELAY_MAX_MS = 0, 5
-
-
 def test_onboarding_wizard_end_to_end_with_the_simulator_and_stub_llm(
-    live_server, login_page, page: Page, sim, llm_settings, eager_celery, fast_browser
+    live_server, login_page, page: Page, sim, llm_settings, eager_celery
 ):
     membership = MembershipFactory(onboarding_done=False, onboarding_step=1)
     login_page(membership.user)

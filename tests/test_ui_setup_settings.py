@@ -5,17 +5,9 @@ from django.test import Client
 
 from crm.models import Invitation, Membership, Role
 from tests.factories import MembershipFactory
+from tests.test_ui_setup_support import HTMX, fast_passwords  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Users are created in every test; the production hasher's 1M rounds would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture

@@ -30,31 +30,27 @@ def _context(request: HttpRequest, **extra) -> dict:
     return context
 
 
+# The page's forms: which one was posted, whether only an owner may post it, what to say when saved.
+SECTIONS = {
+    "team": (TeamNameForm, True, "Team name saved."),
+    "llm": (LLMForm, True, "AI model settings saved."),
+    "profile": (ProfileForm, False, "Profile saved."),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
     extra = {}
-    if request.method == "POST" and request.POST.get("form") == "team":
-        form = TeamNameForm(request.POST, instance=require_owner(request).team)
+    if request.method == "POST":
+        section = request.POST.get("form") if request.POST.get("form") in SECTIONS else "profile"
+        form_class, owner_only, done = SECTIONS[section]
+        form = form_class(request.POST, instance=require_owner(request).team if owner_only else request.user)
         if form.is_valid():
             form.save()
-            messages.success(request, "Team name saved.")
+            messages.success(request, done)
             return redirect("settings")
-        extra["team_form"] = form
-    elif request.method == "POST" and request.POST.get("form") == "llm":
-        form = LLMForm(request.POST, instance=require_owner(request).team)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "AI model settings saved.")
-            return redirect("settings")
-        extra["llm_form"] = form
-    elif request.method == "POST":
-        form = ProfileForm(request.POST, instance=request.user)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Profile saved.")
-            return redirect("settings")
-        extra["profile_form"] = form
+        extra[f"{section}_form"] = form
     return render(request, TEMPLATE, _context(request, **extra))
 
 
