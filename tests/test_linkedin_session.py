@@ -75,3 +75,18 @@ def test_human_pause_waits_between_the_configured_bounds(settings, monkeypatch):
 def test_page_paths_are_classified(path, checkpoint, logged_out):
     assert is_checkpoint_path(path) is checkpoint
     assert is_logged_out_path(path) is logged_out
+
+
+def test_closing_a_session_whose_account_was_deleted_loses_nothing_else(db, registry):
+    class FakeContext:
+        def storage_state(self):
+            return {"cookies": [], "origins": []}
+
+    account = LinkedInAccountFactory()
+    pk = account.pk
+    session = get_session(account)
+    session.context = FakeContext()
+    account.delete()
+    account.pk = pk  # the session's copy still names the deleted row
+    sessions.close_session(pk)  # no error: there is no row left to save the login to
+    assert pk not in registry and session.context is None

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
@@ -183,7 +184,7 @@ class BrowserSession:
     def close(self) -> None:
         """Save the session and close the browser (idempotent)."""
         if self.context is not None:
-            with contextlib.suppress(PlaywrightError):
+            with contextlib.suppress(PlaywrightError, DatabaseError):  # the account may be gone
                 self.save_state()
         if self.browser is not None:
             with contextlib.suppress(PlaywrightError):
