@@ -44,7 +44,8 @@ def explain_safely(campaign: Campaign | None, lead: Lead) -> dict | None:
         return None
 
 
-def _campaign_filter(request: HttpRequest, team: Team) -> Campaign | None:
+def campaign_filter(request: HttpRequest, team: Team) -> Campaign | None:
+    """The `campaign` filter of a GET or POST: None for all, a 404 for another team's."""
     raw = (request.GET.get("campaign") or request.POST.get("campaign") or "").strip()
     if not raw.isdigit():
         return None
@@ -94,7 +95,7 @@ def _improvement(team: Team, campaign: Campaign | None) -> dict:
 
 def _queue_context(request: HttpRequest, item_pk: int | None = None) -> dict:
     team = get_team(request)
-    campaign = _campaign_filter(request, team)
+    campaign = campaign_filter(request, team)
     pending = _pending(team, campaign)
     rows = pending.select_related("lead__company", "campaign").order_by("pk")
     item = (rows.filter(pk=item_pk).first() if item_pk else None) or rows.filter(pk__gt=item_pk or 0).first()

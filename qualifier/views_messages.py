@@ -11,6 +11,7 @@ from crm.access import get_team
 from crm.models import Message, MessageStatus, Team
 from outreach.engine.messages import approve_message, reject_message
 from outreach.models import Campaign
+from qualifier.views import campaign_filter
 
 TEMPLATE = "qualifier/messages.html"
 MAX_TEXT = 8000
@@ -22,14 +23,9 @@ def _awaiting(team: Team, campaign: Campaign | None):
     return qs.filter(campaign=campaign) if campaign else qs
 
 
-def _campaign_filter(request: HttpRequest, team: Team) -> Campaign | None:
-    raw = (request.GET.get("campaign") or request.POST.get("campaign") or "").strip()
-    return get_object_or_404(Campaign, pk=int(raw), team=team) if raw.isdigit() else None
-
-
 def _context(request: HttpRequest, errors: dict[int, str] | None = None, drafts: dict[int, str] | None = None) -> dict:
     team = get_team(request)
-    campaign = _campaign_filter(request, team)
+    campaign = campaign_filter(request, team)
     awaiting = _awaiting(team, campaign)
     rows = list(awaiting.select_related("lead__company", "campaign", "account").order_by("created_at")[:LIST_LENGTH])
     for row in rows:

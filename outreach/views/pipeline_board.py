@@ -83,24 +83,20 @@ def _search(q: str, prefix: str = "") -> Q:
     return cond
 
 
-def _deals(team: Team, f: BoardFilters) -> QuerySet[Deal]:
-    qs = Deal.objects.filter(team=team)
-    if f.campaign:
-        qs = qs.filter(campaign=f.campaign)
+def _narrowed(qs: QuerySet, f: BoardFilters, campaign_path: str, lead_prefix: str = "") -> QuerySet:
+    """The account and search filters, for deals (through their lead) or for leads."""
     if f.account:
-        qs = qs.filter(campaign__accounts=f.account)
-    if f.q:
-        qs = qs.filter(_search(f.q, "lead__"))
-    return qs
+        qs = qs.filter(**{f"{campaign_path}__accounts": f.account})
+    return qs.filter(_search(f.q, lead_prefix)) if f.q else qs
+
+
+def _deals(team: Team, f: BoardFilters) -> QuerySet[Deal]:
+    qs = Deal.objects.filter(team=team, **({"campaign": f.campaign} if f.campaign else {}))
+    return _narrowed(qs, f, "campaign", "lead__")
 
 
 def _leads(team: Team, f: BoardFilters) -> QuerySet[Lead]:
-    qs = Lead.objects.filter(team=team)
-    if f.account:
-        qs = qs.filter(source_campaign__accounts=f.account)
-    if f.q:
-        qs = qs.filter(_search(f.q))
-    return qs
+    return _narrowed(Lead.objects.filter(team=team), f, "source_campaign")
 
 
 def _lead_column_q(key: str, f: BoardFilters) -> Q:

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from crm.access import get_lead_for_user, get_team
-from crm.models import Lead
+from crm.models import Lead, Stage
 from outreach.models import Campaign
 from outreach.views.pipeline_board import legal_targets
 from qualifier.views import explain_safely
@@ -26,14 +26,19 @@ def _focus_campaign(request: HttpRequest, lead: Lead, deals: list, labels: list)
     return lead.source_campaign
 
 
-def _label_targets(lead: Lead, campaign: Campaign | None, deals: list, labels: list) -> list[str]:
+def _label_targets(lead: Lead, campaign: Campaign | None, deals: list, labels: list) -> list[tuple[str, str]]:
     """Qualify / disqualify by hand in the drawer's campaign (the keyboard way to drag a lead card)."""
     if campaign is None or lead.disqualified or not lead.is_enriched:
         return []
     if any(deal.campaign_id == campaign.pk for deal in deals):
         return []  # the deal's own "Move to" buttons cover it
     rejected = any(label.campaign_id == campaign.pk and not label.qualified for label in labels)
-    return ["new"] if rejected else ["new", "disqualified"]
+    return [("new", "Qualify")] if rejected else [("new", "Qualify"), ("disqualified", "Disqualify")]
+
+
+def _move_buttons(deal) -> list[tuple[str, str]]:
+    """(column, button text) for each stage the deal may move to."""
+    return [(t, "Disqualified" if t == "disqualified" else Stage(t).label) for t in legal_targets("deal", deal.stage)]
 
 
 @login_required
@@ -45,7 +50,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _focus_campaign(request, lead, deals, labels)
     context = {
         "lead": lead,
-        "deals": [(deal, legal_targets("deal", deal.stage)) for deal in deals],
+        "deals": [(deal, _move_buttons(deal)) for deal in deals],
         "labels": labels,
         "campaign": campaign,
         "label_targets": _label_targets(lead, campaign, deals, labels),
