@@ -40,6 +40,9 @@ def test_drag_a_card_legal_then_illegal(live_server, login_page, owner, campaign
     assert Deal.objects.get(pk=new.pk).stage == Stage.PENDING
     screenshot(page, "ui_work_kanban_after_move")
 
+    arrived = _deal(campaign, Stage.CONNECTED, "Polly", "Polled")  # work done elsewhere shows up by itself
+    expect(page.locator(f"#cards-connected #card-deal-{arrived.pk}")).to_be_visible(timeout=15_000)
+
     page.locator(f"#card-deal-{done.pk}").drag_to(page.locator("#cards-new"))
 
     expect(page.get_by_role("alert")).to_contain_text("cannot move from Completed to New")
@@ -54,6 +57,10 @@ def test_drag_a_card_legal_then_illegal(live_server, login_page, owner, campaign
     screenshot(page, "ui_work_lead_drawer")
     page.keyboard.press("Escape")
     expect(drawer).to_be_hidden()
+    expect(page.get_by_role("link", name="Nina Newman")).to_be_focused()  # focus goes back to the card
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "ui_work_kanban_phone")
 
 
 def test_clear_the_review_queue_by_keyboard(live_server, login_page, owner, campaign):
