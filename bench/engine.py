@@ -1,6 +1,6 @@
 """Engine bench: scheduler overhead per tick, and pipeline throughput on the simulator.
 
-1. Scheduler overhead with 50 accounts × 3 campaigns: one beat tick (`dispatch_due`: find due
+1. Scheduler overhead with 50 accounts x 3 campaigns: one beat tick (`dispatch_due`: find due
    accounts and campaigns, lease each with a conditional UPDATE, enqueue one task each on a private
    Redis), and the decision part of an account tick when no lane has work (lane due checks, partner
    gating, backlog queries; no browser action).
@@ -103,14 +103,18 @@ def _scheduler() -> None:
     print(
         f"  dispatch + enqueue {ACCOUNTS + ACCOUNTS * CAMPAIGNS_PER_ACCOUNT} tasks on Redis       {_ms(with_enqueue)}"
     )
-    idle = []
-    for account in LinkedInAccount.objects.select_related("team"):
-        campaigns = list(account.campaigns.filter(active=True))
-        session = get_session(account)  # not started: an idle tick never opens the browser
-        started = time.perf_counter()
-        assert act(session, account, campaigns) == "idle"
-        idle.append(time.perf_counter() - started)
-    print(f"  idle account tick (decisions, no action)   {_ms(idle)}")
+    idle, queries = [], 0
+    for _ in range(2):  # the first pass creates the lane rows; the second is the steady state
+        idle = []
+        for account in LinkedInAccount.objects.select_related("team"):
+            campaigns = list(account.campaigns.filter(active=True))
+            session = get_session(account)  # not started: an idle tick never opens the browser
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as ctx:
+                assert act(session, account, campaigns) == "idle"
+            idle.append(time.perf_counter() - started)
+            queries = len(ctx.captured_queries)
+    print(f"  idle account tick (decisions, no action)   {_ms(idle)}  ({queries} queries)")
 
 
 def _throughput() -> None:
@@ -144,11 +148,16 @@ def _throughput() -> None:
     run_campaign_tick(campaign.pk)  # loads the embedding model; not counted
     started = time.perf_counter()
     account_ticks = campaign_ticks = 0
+    by_kind: dict[str, list[float]] = {}
     while time.perf_counter() - started < BUDGET_SECONDS:
-        run_account_tick(account.pk)
+        tick_started = time.perf_counter()
+        kind = run_account_tick(account.pk).split(":")[0]
+        by_kind.setdefault(kind, []).append(time.perf_counter() - tick_started)
         account_ticks += 1
         if account_ticks % 3 == 0:
+            tick_started = time.perf_counter()
             run_campaign_tick(campaign.pk)
+            by_kind.setdefault("(campaign tick)", []).append(time.perf_counter() - tick_started)
             campaign_ticks += 1
         for deal in Deal.objects.filter(campaign=campaign, stage=Stage.CONNECTED):
             if outgoing(deal) is None:
@@ -166,6 +175,8 @@ def _throughput() -> None:
     print(f"  qualified       {Deal.objects.filter(campaign=campaign).count() / minutes:8.1f} leads/min")
     print(f"  invited         {contacted / minutes:8.1f} leads/min")
     print(f"  completed       {stages['completed'] / minutes:8.1f} leads/min  (follow-up sent)")
+    for kind, times in sorted(by_kind.items()):
+        print(f"  account tick: {kind:<14} x{len(times):<3} {_ms(times)}")
     sim.stop()
     llm.stop()
 
