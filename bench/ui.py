@@ -121,10 +121,14 @@ def _main() -> None:
     )
     client = Client()
     client.force_login(user)
+    counts = []
     for shown in (25, 100, 500):
         params = {"campaign": campaign.pk, **{f"show_{key}": shown for key in COLUMN_KEYS}}
         ms, n = _measure(client, "/pipeline/", params)
+        counts.append(n)
         print(f"kanban, {shown:>3} cards per column (8 columns): {ms:7.1f} ms server, {n} SQL queries")
+    verdict = "constant" if len(set(counts)) == 1 else "GROWS WITH CARDS"
+    print(f"kanban query count for 200 / 800 / 4,000 cards shown: {' / '.join(map(str, counts))} ({verdict})")
     ms, n = _measure(client, "/pipeline/", {"campaign": campaign.pk}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="board")
     print(f"kanban poll (htmx board partial):             {ms:7.1f} ms server, {n} SQL queries")
     ms, n = _measure(client, "/pipeline/", {"q": "First12"})

@@ -313,3 +313,14 @@ def test_drawer_offers_qualify_and_disqualify_for_a_lead_without_a_deal(owner_cl
     assert response.status_code == 200 and Label.objects.get(lead=lead).qualified is False
     html = owner_client.get(reverse("lead_detail", args=[lead.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert ">Qualify</button>" in html and ">Disqualify</button>" not in html
+
+
+def test_moves_need_the_csrf_token(owner, campaign):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    deal = _deal(campaign)
+    response = client.post(reverse("pipeline_move"), {"kind": "deal", "id": deal.pk, "to": "pending"}, **HTMX)
+    assert response.status_code == 403
+    assert Deal.objects.get(pk=deal.pk).stage == Stage.NEW
