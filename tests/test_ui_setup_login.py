@@ -81,3 +81,15 @@ def test_relogin_reports_a_checkpoint(owner_client, account, sim, run):
     assert b"Checkpoint" in resp.content and b"security check" in resp.content
     account.refresh_from_db()
     assert account.status == AccountStatus.CHECKPOINT
+
+
+def test_a_test_nobody_picks_up_says_so_after_a_while(owner_client, account):
+    owner_client.post(f"/accounts/{account.pk}/relogin/", **HTMX)
+    session = owner_client.session
+    key = f"login-test-{account.pk}"
+    state = session[key]
+    state["started"] -= 120
+    session[key] = state
+    session.save()
+    poll = owner_client.get(f"/accounts/{account.pk}/login-test/", **HTMX)
+    assert b"every 1s" in poll.content and b"No browser worker has answered yet" in poll.content

@@ -1,6 +1,8 @@
 """ "Test login" for a LinkedIn account: the web process never drives a browser, it enqueues the
 `outreach.tasks.test_login` task on the account's queue and the page polls for its result."""
 
+import time
+
 from celery.result import AsyncResult
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -8,9 +10,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from outreach.models import LinkedInAccount
+from outreach.tasks import test_login
 from outreach.views.setup_access import get_account_for_user
 
 PARTIAL = "outreach/setup/login_test.html#login-result"
+STALLED_AFTER = 60  # seconds without a result: say that no browser worker seems to be running
 MESSAGES = {
     "ok": "Logged in: the account works.",
     "needs_login": "LinkedIn rejected the e-mail or password. Check them and test again.",
@@ -25,10 +29,8 @@ def _session_key(account: LinkedInAccount) -> str:
 
 def start_test_login(request: HttpRequest, account: LinkedInAccount) -> None:
     """Enqueue a login test and remember it in the session (the result itself when it ran eagerly)."""
-    from outreach.tasks import test_login  # ENGINE's task; imported lazily
-
     result = test_login.apply_async(kwargs={"account_id": account.pk})  # the engine routes it to the account
-    state: dict = {"task_id": result.id}
+    state: dict = {"task_id": result.id, "started": time.time()}
     if result.ready():
         state["result"] = _outcome(result)
     request.session[_session_key(account)] = state
@@ -48,7 +50,8 @@ def login_test_state(request: HttpRequest, account: LinkedInAccount) -> dict | N
     if "result" not in state:
         async_result = AsyncResult(state["task_id"])
         if not async_result.ready():
-            return {"done": False}
+            waited = time.time() - state.get("started", time.time())
+            return {"done": False, "stalled": waited > STALLED_AFTER}
         state["result"] = _outcome(async_result)
         request.session[_session_key(account)] = state
     outcome = state["result"]
