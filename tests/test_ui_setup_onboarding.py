@@ -229,3 +229,22 @@ def test_htmx_step_post_with_errors_returns_only_the_form(newcomer):
     _, client = newcomer
     resp = client.post("/onboarding/1/", {"name": ""}, HTTP_HX_TARGET="step-form", **HTMX)
     assert resp.content.lstrip().startswith(b'<form id="step-form"') and b"<html" not in resp.content
+
+
+def test_signing_up_lands_in_the_wizard_and_an_invited_member_at_their_first_step():
+    client = Client()
+    data = {"username": "ada", "password1": "a-Long-pass-42", "password2": "a-Long-pass-42"}
+    resp = client.post("/signup/", data, follow=True)
+    assert resp.redirect_chain[-1][0] == "/onboarding/1/" and b"Step 1 of 5" in resp.content
+
+    from crm.models import Invitation
+
+    invite = Invitation.objects.create(team=Membership.objects.get(user__username="ada").team)
+    member = Client()
+    data = {"username": "bob", "password1": "a-Long-pass-42", "password2": "a-Long-pass-42", "invite": invite.token}
+    resp = member.post(f"/signup/?invite={invite.token}", data, follow=True)
+    assert resp.redirect_chain[-1][0] == "/onboarding/3/" and b"Step 1 of 2" in resp.content
+
+
+def test_a_finished_wizard_cannot_be_replayed(owner_client, owner):
+    assert owner_client.post("/onboarding/5/", {"accept": "on"})["Location"] == "/"

@@ -91,7 +91,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
 def onboarding_step(request: HttpRequest, step: int) -> HttpResponse:
     membership = get_membership(request)
     steps = steps_for(membership)
-    if membership.onboarding_done and request.method == "GET" and step != 5:
+    if membership.onboarding_done:
         return redirect("dashboard")
     if step not in steps or steps.index(step) > steps.index(current_step(membership)):
         return redirect("onboarding_step", step=current_step(membership))
