@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from crm.models import Activity
 from outreach.linkedin import actions as actions_module
+from outreach.linkedin import driver
 from outreach.linkedin import session as browser_sessions
 from outreach.linkedin.actions import (
     ConnectionStatus,
@@ -54,9 +55,31 @@ def account(db, sim_session):
     browser_sessions.close_all()  # saves the session to the DB, so before the DB goes away
 
 
+@pytest.fixture(scope="module")
+def shared_browser(playwright):
+    """One Chromium for the module's action tests (launching one per account is tested on its own)."""
+    browser_sessions.use_playwright(playwright)
+    browser = driver.launch()
+    yield browser
+    browser.close()
+
+
 @pytest.fixture
-def session(account):
+def own_session(account):
+    """A session that launches (and closes) its own browser, as in production."""
     return get_session(account)
+
+
+@pytest.fixture
+def session(account, shared_browser):
+    """The account's session on the shared browser: its own context, cookies and page."""
+    session = get_session(account)
+    session.browser = shared_browser
+    yield session
+    if session.context is not None:
+        session.context.close()
+    session.browser = session.context = session._page = None
+    browser_sessions._registry.pop(account.pk, None)
 
 
 def person(sim, layout, initial="none"):
@@ -73,7 +96,8 @@ def sim_account(sim, account):
 
 
 # --- login ----------------------------------------------------------------------------------------
-def test_login_stores_the_session_and_a_new_browser_reuses_it(session, account):
+def test_login_stores_the_session_and_a_new_browser_reuses_it(own_session, account):
+    session = own_session
     session.ensure_logged_in()
     account.refresh_from_db()
     assert account.status == AccountStatus.OK and account.last_login_at is not None
@@ -88,7 +112,8 @@ def test_login_stores_the_session_and_a_new_browser_reuses_it(session, account):
     assert again.page.url.endswith("/feed/")
 
 
-def test_the_session_is_reused_within_the_process(session, account):
+def test_the_session_is_reused_within_the_process(own_session, account):
+    session = own_session
     assert get_session(account) is session
     session.ensure_logged_in()
     browser = session.browser
@@ -296,7 +321,7 @@ def test_send_message_falls_back_to_the_thread_page(sim_session, session, accoun
 def test_empty_message_is_refused_before_the_browser(session, account):
     with pytest.raises(ValueError, match="empty"):
         send_message(session, "anyone", "   ")
-    assert session.browser is None
+    assert session.context is None  # no page was opened
 
 
 def test_read_conversation_sees_replies(sim_session, session, account):
