@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import threading
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,10 +59,15 @@ def test_a_model_that_does_not_load_rolls_the_whole_import_back(monkeypatch):
         raise RuntimeError("truncated model")
 
     monkeypatch.setattr(kits, "_qualifier_hook", lambda name: broken if name == "import_model" else None)
+    import joblib
+
+    raw = io.BytesIO()
+    joblib.dump({"format": 1}, raw)  # harmless content that passes the safety check
+    model = raw.getvalue()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("kit.json", json.dumps({"format": 1, "campaign": {"name": "M"}, "keywords": ["k"]}))
-        zf.writestr("model.bin", b"\x00garbage")
+        zf.writestr("model.bin", model)
     team = TeamFactory()
     with pytest.raises(KitError, match="model could not be loaded: truncated model"):
         import_kit(team, buf.getvalue())
@@ -113,3 +119,40 @@ def test_kit_command_exports_and_imports(tmp_path, capsys):
     assert Campaign.objects.get(team=team).name == "CLI"
     with pytest.raises(CommandError, match="kit not imported: no kit file"):
         call_command("kit", "import", str(team.pk), str(tmp_path / "missing.zip"))
+
+
+def test_a_trained_model_travels_with_the_kit(tmp_path, settings):
+    import numpy as np
+
+    from qualifier import service, store
+    from qualifier.gpr import Qualifier
+
+    source = CampaignFactory(name="Trained")
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 384)).astype("float32"), (rng.random(30) > 0.5).astype(float)
+    store.save(source.pk, Qualifier().fit(X, y), "")
+    kit = export_kit(source)
+    assert "model.bin" in zipfile.ZipFile(io.BytesIO(kit)).namelist()
+    imported = import_kit(TeamFactory(), kit)
+    assert store.read(imported.pk)["model"].ready
+    assert service.export_model(imported) is not None
+
+
+@pytest.mark.parametrize("garbage", [False, True])
+def test_a_kit_whose_model_would_run_code_is_refused_before_loading(tmp_path, garbage):
+    import pickle
+
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("kit.json", json.dumps({"format": 1, "campaign": {"name": "Evil"}}))
+        zf.writestr("model.bin", b"\x00garbage" if garbage else pickle.dumps({"format": 1, "model": Evil()}))
+    team = TeamFactory()
+    with pytest.raises(KitError, match=r"could not be read" if garbage else r"refers to posix.system"):
+        import_kit(team, buf.getvalue())
+    assert not marker.exists() and not Campaign.objects.filter(team=team).exists()

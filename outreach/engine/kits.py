@@ -106,6 +106,41 @@ def _parse(blob: bytes) -> tuple[dict, bytes | None]:
     return manifest, model
 
 
+# What a kit's model may contain. The qualifier's model file is a joblib pickle, and unpickling
+# runs whatever callables it names, so a kit from a URL is checked first: only these classes and
+# functions may appear; anything else (os.system, builtins.eval, ...) refuses the kit.
+SAFE_GLOBALS = {
+    ("joblib.numpy_pickle", "NumpyArrayWrapper"),
+    ("numpy", "dtype"),
+    ("numpy", "ndarray"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.multiarray", "scalar"),
+    ("numpy._core.multiarray", "scalar"),
+}
+SAFE_MODULES = ("qualifier.gpr", "qualifier.gp_core", "numpy.dtypes", "numpy.random")
+
+
+def check_model_blob(blob: bytes) -> None:
+    """Refuse a model file that names anything outside the allow-list (without running it)."""
+    from joblib.numpy_pickle import NumpyUnpickler
+    from joblib.numpy_pickle_utils import _validate_fileobject_and_memmap
+
+    class Guarded(NumpyUnpickler):
+        def find_class(self, module: str, name: str):
+            if (module, name) not in SAFE_GLOBALS and not module.startswith(SAFE_MODULES):
+                raise KitError(f"the kit's model refers to {module}.{name}, which a kit may not load")
+            return super().find_class(module, name)
+
+    try:
+        with _validate_fileobject_and_memmap(io.BytesIO(blob), "kit", None) as (fobj, _):
+            Guarded("kit", fobj, True).load()
+    except KitError:
+        raise
+    except Exception as exc:  # truncated, not a pickle, ...
+        raise KitError(f"the kit's model could not be read: {type(exc).__name__}: {exc}") from exc
+
+
 def import_kit(team, data_or_url: bytes | str | Path) -> Campaign:
     """Create a partner campaign in `team` from a kit (bytes, file path or URL). Atomic."""
     manifest, model = _parse(_read_source(data_or_url))
@@ -128,6 +163,7 @@ def import_kit(team, data_or_url: bytes | str | Path) -> Campaign:
             install = _qualifier_hook("import_model")
             if install is None:
                 raise KitError("this kit carries a model but the qualifier cannot import models")
+            check_model_blob(model)
             try:
                 install(campaign, model)
             except Exception as exc:  # whatever the model loader raises: nothing is kept
