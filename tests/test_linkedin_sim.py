@@ -308,6 +308,14 @@ def test_send_message_through_the_overlay(sim_session, session, account):
     assert activities(account, "message", "ok")[0].data == {"length": 35}
 
 
+def test_a_multi_line_message_is_sent_whole(sim_session, session, account):
+    target = person(sim_session, "creator", "connected")
+    send_message(session, target, "Hi Ana,\nthanks for connecting.\n\nBest")
+    ((to, text),) = sim_account(sim_session, account).messages
+    assert to == target and text.split() == ["Hi", "Ana,", "thanks", "for", "connecting.", "Best"]
+    assert text.count("\n") >= 2  # line breaks kept, not sent as three messages
+
+
 def test_send_message_falls_back_to_the_thread_page(sim_session, session, account, monkeypatch):
     monkeypatch.setattr(actions_module, "OVERLAY_TIMEOUT_MS", 500)
     target = person(sim_session, "more", "connected")

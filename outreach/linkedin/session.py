@@ -330,12 +330,16 @@ class BrowserSession:
         return self.page.locator(sel.LOGIN_PASSWORD).count() > 0
 
     def type_text(self, field, text: str) -> None:
-        """Type like a person: one key at a time with a random delay per key."""
+        """Type like a person: one key at a time with a random delay per key. A line break is
+        Shift+Enter, because Enter sends the message in LinkedIn's message box."""
         field.click()
         field.fill("")
         low, high = settings.TYPING_DELAY_MIN_MS, max(settings.TYPING_DELAY_MIN_MS, settings.TYPING_DELAY_MAX_MS)
-        for char in text:
-            self.page.keyboard.type(char)
+        for char in text.replace("\r\n", "\n"):
+            if char == "\n":
+                self.page.keyboard.press("Shift+Enter")
+            else:
+                self.page.keyboard.type(char)
             pause = random.uniform(low, high) / 1000
             if pause > 0:
                 time.sleep(pause)
