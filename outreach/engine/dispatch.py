@@ -74,10 +74,12 @@ def dispatch_due(now: datetime | None = None, send: bool = True) -> dict[str, in
     accounts = _lease_accounts(now, lease)
     campaigns = _lease_campaigns(now, lease)
     if send:
+        # A tick nobody ran within its lease is dropped: the next beat queues a fresh one.
+        expires = lease.total_seconds()
         for account_id in accounts:
-            tick_account.apply_async(kwargs={"account_id": account_id})
+            tick_account.apply_async(kwargs={"account_id": account_id}, expires=expires)
         for campaign_id in campaigns:
-            tick_campaign.apply_async(kwargs={"campaign_id": campaign_id})
+            tick_campaign.apply_async(kwargs={"campaign_id": campaign_id}, expires=expires)
     return {"accounts": len(accounts), "campaigns": len(campaigns)}
 
 
