@@ -7,6 +7,7 @@ state (see the fixtures README).
 
 import pytest
 
+from outreach.linkedin.interact import open_more_connect
 from outreach.linkedin.locators import (
     ConnectionStatus,
     direct_connect_button,
@@ -110,6 +111,24 @@ def test_connect_is_found_in_the_open_more_menu(saved_page, path):
     assert item.get_attribute("aria-label") == f"Invite {card.name} to connect"
     assert not item.evaluate(IN_TOP_CARD)
     assert item.evaluate("e => !!e.closest('[role=menu]')")
+
+
+@pytest.mark.parametrize("path", sorted(PAGES_DIR.glob("more_menu_open/*.html")), ids=_id)
+def test_the_connect_action_path_finds_the_menu_item(saved_page, path, settings):
+    """What send_connection_request does when the card has no direct Connect: click the top
+    card's More, then take the menu's Invite item for this very person."""
+    settings.HUMAN_DELAY_MIN = settings.HUMAN_DELAY_MAX = 0
+    page = saved_page(path)
+    card = read_top_card(page)
+    item = open_more_connect(page, card, timeout_ms=1000)
+    assert item is not None and item.get_attribute("aria-label") == f"Invite {card.name} to connect"
+
+
+@pytest.mark.parametrize("path", sorted(PAGES_DIR.glob("follow_primary/*.html")), ids=_id)
+def test_a_closed_more_menu_yields_no_connect(saved_page, path, settings):
+    settings.HUMAN_DELAY_MIN = settings.HUMAN_DELAY_MAX = 0
+    page = saved_page(path)
+    assert open_more_connect(page, read_top_card(page), timeout_ms=300) is None  # scripts are off: no menu
 
 
 @pytest.mark.parametrize("path", sorted(PAGES_DIR.glob("pending/*.html")), ids=_id)
