@@ -10,7 +10,6 @@ from crm.models import Lead, Team
 from outreach.engine.messages import TemplateError, render_template
 from outreach.models import Campaign
 from outreach.views.setup_access import get_campaign_for_user
-from qualifier.llm import llm_configured
 
 PARTIAL = "outreach/setup/campaign_form.html#preview"
 MAX_CHOICES = 25
@@ -52,6 +51,8 @@ def render_preview(campaign: Campaign, source: str, lead_id: str | int | None = 
     """dict(text, error, lead, leads, sample) for the preview partial."""
     leads = lead_choices(campaign)
     lead = next((x for x in leads if str(x.pk) == str(lead_id)), leads[0] if leads else None)
+    from qualifier.llm import llm_configured  # imports the OpenAI client: only when a preview is drawn
+
     context = {
         "llm_on": llm_configured(campaign.team),
         "leads": leads,
