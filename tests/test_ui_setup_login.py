@@ -93,3 +93,17 @@ def test_a_test_nobody_picks_up_says_so_after_a_while(owner_client, account):
     session.save()
     poll = owner_client.get(f"/accounts/{account.pk}/login-test/", **HTMX)
     assert b"every 1s" in poll.content and b"No browser worker has answered yet" in poll.content
+
+
+def test_wizard_test_login_with_bad_input_shows_errors_and_enqueues_nothing():
+    from django.test import Client
+
+    membership = MembershipFactory(onboarding_done=False, onboarding_step=3)
+    client = Client()
+    client.force_login(membership.user)
+    data = {"test": "1", "username": "not-an-email", "password": ""}
+    resp = client.post("/onboarding/3/", data, HTTP_HX_TARGET="step-form", **HTMX)
+    assert resp.content.lstrip().startswith(b'<form id="step-form"')
+    assert b"Enter a valid email address." in resp.content and b"This field is required." in resp.content
+    assert b"Testing the login" not in resp.content
+    assert not membership.team.linkedin_accounts.exists()
