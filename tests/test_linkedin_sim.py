@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from crm.models import Activity
 from outreach.linkedin import actions as actions_module
-from outreach.linkedin import driver
+from outreach.linkedin import driver, interact
 from outreach.linkedin import session as browser_sessions
 from outreach.linkedin.actions import (
     ConnectionStatus,
@@ -274,6 +274,19 @@ def test_connect_leaves_people_also_viewed_alone(sim_session, session, account):
     sent = sim_account(sim_session, account).invitations
     initially_pending = {pid for pid, p in sim_session.state.people.items() if p["initial"] == "pending"}
     assert sent - initially_pending == {target}
+
+
+def test_connect_clicks_through_linkedins_interop_overlay(sim_session, session, account, monkeypatch):
+    monkeypatch.setattr(interact, "ACTION_TIMEOUT_MS", 1000)
+    session.ensure_logged_in()
+    cover = (
+        "() => { const d = document.createElement('div'); d.setAttribute('data-testid', 'interop-shadowdom');"
+        " d.style.cssText = 'position:fixed;inset:0;z-index:500'; document.body.appendChild(d); }"
+    )
+    session.page.on("domcontentloaded", lambda page: page.evaluate(cover))  # on every page, as on LinkedIn
+    target = person(sim_session, "more")
+    assert send_connection_request(session, target) is ConnectionStatus.PENDING
+    assert target in sim_account(sim_session, account).invitations
 
 
 def test_connect_to_a_pending_or_connected_person_sends_nothing(sim_session, session, account):
