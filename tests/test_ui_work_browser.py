@@ -28,7 +28,12 @@ def test_drag_a_card_legal_then_illegal(live_server, login_page, owner, campaign
     new = _deal(campaign, Stage.NEW, "Nina", "Newman")
     done = _deal(campaign, Stage.COMPLETED, "Carl", "Complete")
     page = login_page(owner)
-    page.goto(f"{live_server.url}/pipeline/?campaign={campaign.pk}")
+    page.goto(f"{live_server.url}/pipeline/")
+    expect(page.get_by_text("Tip: choose a campaign")).to_be_visible()
+    screenshot(page, "ui_work_kanban_all_campaigns")
+    page.get_by_label("Campaign").select_option(label="Warehouses")
+    expect(page).to_have_url(re.compile(rf"campaign={campaign.pk}"))
+    expect(page.get_by_text("Tip: choose a campaign")).to_be_hidden()
     expect(page.locator("#count-new")).to_have_text("1")
 
     page.locator(f"#card-deal-{new.pk}").drag_to(page.locator("#cards-pending"))
