@@ -101,9 +101,10 @@ def test_wizard_test_login_with_bad_input_shows_errors_and_enqueues_nothing():
     membership = MembershipFactory(onboarding_done=False, onboarding_step=3)
     client = Client()
     client.force_login(membership.user)
-    data = {"test": "1", "username": "not-an-email", "password": ""}
+    data = {"test": "1", "username": "", "password": "", "connect_daily_limit": "many"}
     resp = client.post("/onboarding/3/", data, HTTP_HX_TARGET="step-form", **HTMX)
     assert resp.content.lstrip().startswith(b'<form id="step-form"')
-    assert b"Enter a valid email address." in resp.content and b"This field is required." in resp.content
+    assert resp.content.count(b"This field is required.") >= 2 and b"Enter a whole number." in resp.content
+    assert b'<details class="more" open>' in resp.content  # the limits section opens to show its error
     assert b"Testing the login" not in resp.content
     assert not membership.team.linkedin_accounts.exists()
