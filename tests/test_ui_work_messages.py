@@ -84,3 +84,17 @@ def test_engine_refusal_is_shown_on_the_message(owner_client, waiting):
     html = response.content.decode()
     assert response.status_code == 200 and "placeholder" in html and 'aria-invalid="true"' in html
     assert Message.objects.get(pk=waiting.pk).status == MessageStatus.AWAITING_APPROVAL
+
+
+def test_plain_form_post_redirects_back_to_the_tab(owner_client, campaign, waiting):
+    response = owner_client.post(
+        reverse("message_approve", args=[waiting.pk]), {"text": "Hi, plain post", "campaign": campaign.pk}
+    )
+    assert response.status_code == 302 and response["Location"] == f"/review/messages/?campaign={campaign.pk}"
+    assert Message.objects.get(pk=waiting.pk).status == MessageStatus.APPROVED
+
+
+def test_plain_form_post_with_bad_input_renders_the_page_with_the_error(owner_client, waiting):
+    response = owner_client.post(reverse("message_approve", args=[waiting.pk]), {"text": ""})
+    assert response.status_code == 200 and "<html" in response.content.decode()
+    assert "empty" in response.content.decode()
