@@ -1,7 +1,8 @@
 """Rebuilding the analytics in the background (Celery queue `analytics`).
 
 `schedule_rebuild()` is what other parts call after activity: calls within the debounce window
-collapse into one rebuild. A beat schedule (see `analytics.schedule`) rebuilds periodically too.
+collapse into one rebuild. The periodic rebuild is declared with the project's other periodic
+tasks (outreach.engine.schedules).
 The build itself holds a file lock, so two rebuilds never overlap: a rebuild that finds one
 running retries later instead of waiting on a worker.
 """

@@ -240,7 +240,6 @@ ANALYTICS_DIR = BASE_DIR / "analytics"
 ANALYTICS_DUCKDB_PATH = DATA_DIR / "analytics.duckdb"
 ANALYTICS_BUILD_TIMEOUT = env_float("ANALYTICS_BUILD_TIMEOUT", 600)  # seconds before dbt is stopped
 ANALYTICS_DEBOUNCE_SECONDS = env_float("ANALYTICS_DEBOUNCE_SECONDS", 120)  # rebuild at most this often after activity
-ANALYTICS_REBUILD_MINUTES = env_float("ANALYTICS_REBUILD_MINUTES", 60)  # scheduled rebuild interval
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,9 @@ from tests.factories import (
     MessageFactory,
 )
 
+# Every test in one pytest-django group, so the tests stay together and the module's build runs once.
+pytestmark = pytest.mark.django_db
+
 TODAY = datetime.now(UTC).date()
 
 
@@ -355,7 +358,6 @@ def test_marts_hold_only_the_team_rows_asked_for(built):
         assert {r["team_id"] for r in theirs} == {w["other_team"].pk}
 
 
-@pytest.mark.django_db
 def test_screen_draws_funnel_rate_activity_and_qualifier_charts(built):
     w, _ = built
     client = Client()
@@ -378,7 +380,6 @@ def test_screen_draws_funnel_rate_activity_and_qualifier_charts(built):
         assert f'href="/analytics/{mart}.csv"' in html
 
 
-@pytest.mark.django_db
 def test_csv_download_of_each_mart_has_the_team_rows(built):
     w, _ = built
     client = Client()
@@ -398,7 +399,6 @@ def test_csv_download_of_each_mart_has_the_team_rows(built):
     assert client.get("/analytics/crm_lead.csv").status_code == 404  # only marts, never source tables
 
 
-@pytest.mark.django_db
 def test_outsider_sees_only_their_own_team(built):
     w, _ = built
     client = Client()
@@ -410,7 +410,6 @@ def test_outsider_sees_only_their_own_team(built):
     assert "Logistics DACH" not in body and "Secret Other Campaign" in body
 
 
-@pytest.mark.django_db
 def test_screen_requires_login(built):
     response = Client().get("/analytics/")
     assert response.status_code == 302 and "/login/" in response["Location"]

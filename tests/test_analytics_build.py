@@ -78,18 +78,6 @@ def test_profiles_forbid_downloads_and_keep_the_pg_password_out_of_the_file(tmp_
     assert "s3cret" not in text and "DBT_ENV_SECRET_APP_DSN" in text
 
 
-def test_rebuild_task_publishes_a_complete_file_atomically(output, settings, django_db_blocker):
-    output.write_bytes(b"previous build")
-    old_inode = output.stat().st_ino
-    with django_db_blocker.unblock():
-        result = tasks.rebuild_analytics.apply().get()
-    assert result["ok"] is True and result["command"] == "run"
-    assert output.stat().st_ino != old_inode  # renamed into place, not rewritten
-    assert not output.with_name(output.name + ".wal").exists()
-    assert team_table("campaign_funnel", 0).rows == []  # a complete, readable file
-    assert leftovers(settings) == []
-
-
 def test_a_build_never_overlaps_another(output, django_db_blocker):
     with django_db_blocker.unblock(), build_lock():
         with pytest.raises(BuildBusy):
@@ -134,11 +122,16 @@ def test_error_summary_keeps_the_lines_that_say_what_failed():
     assert error_summary("just\nsome\nlines") == "just\nsome\nlines"
 
 
-def test_management_command_builds_and_tests(output, django_db_blocker, capsys):
+def test_management_command_builds_tests_and_publishes_atomically(output, settings, django_db_blocker, capsys):
+    output.write_bytes(b"previous build")
+    old_inode = output.stat().st_ino
     with django_db_blocker.unblock():
         call_command("analytics_build", "--test")
     assert "built and tested" in capsys.readouterr().out
-    assert output.exists()
+    assert output.stat().st_ino != old_inode  # renamed into place, not rewritten
+    assert not output.with_name(output.name + ".wal").exists()
+    assert team_table("campaign_funnel", 0).rows == []  # a complete, readable file
+    assert leftovers(settings) == []
 
 
 def test_management_command_reports_failure_clearly(output, django_db_blocker):
@@ -197,16 +190,13 @@ def test_schedule_rebuild_replaces_a_stale_marker(settings):
     tasks._release_pending()
 
 
-@pytest.mark.django_db
-def test_periodic_rebuild_is_declared_after_migrate():
-    from django_celery_beat.models import PeriodicTask
+def test_the_periodic_rebuild_names_this_task_and_queue():
+    from config.celery import app
+    from outreach.engine.schedules import declared
 
-    from analytics.schedule import SCHEDULE_NAME, install_schedule
-
-    install_schedule()
-    install_schedule()  # idempotent
-    task = PeriodicTask.objects.get(name=SCHEDULE_NAME)
-    assert (task.task, task.queue, task.enabled) == ("analytics.tasks.rebuild_analytics", "analytics", True)
+    specs = [spec for spec in declared() if spec.task == tasks.rebuild_analytics.name]
+    assert [spec.queue for spec in specs] == ["analytics"]
+    assert specs[0].task in app.tasks
 
 
 @pytest.mark.django_db
@@ -231,3 +221,21 @@ def test_rebuild_button_queues_a_rebuild_and_swaps_its_status(
     assert enqueued == [{"countdown": 0, "queue": "analytics"}]
     assert owner_client.get("/analytics/rebuild/").status_code == 405
     assert Client().post("/analytics/rebuild/").status_code == 302  # anonymous: to the login page
+
+
+@pytest.mark.redis
+def test_a_worker_on_the_analytics_queue_rebuilds_after_schedule_rebuild(celery_stack, settings):
+    published = settings.ANALYTICS_DUCKDB_PATH
+    before = published.stat().st_mtime_ns if published.exists() else None
+    tasks._release_pending()
+    stack = celery_stack()
+    stack.worker("analytics", name="analytics")
+    assert tasks.schedule_rebuild(delay=0) is True  # autocommit here: sent at once
+    stack.wait_for(
+        lambda: published.exists() and published.stat().st_mtime_ns != before,
+        timeout=180,
+        what="the worker to publish analytics.duckdb",
+    )
+    assert tasks._claim_pending() is True  # the task released the debounce marker when it started
+    tasks._release_pending()
+    assert team_table("campaign_funnel", 0).rows == []
