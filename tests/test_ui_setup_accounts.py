@@ -128,3 +128,10 @@ def test_login_required(client, account):
 def test_login_status_before_any_test_is_empty(owner_client, account):
     resp = owner_client.get(f"/accounts/{account.pk}/login-test/", **HTMX)
     assert b'id="login-result"' in resp.content and b"every 1s" not in resp.content
+
+
+def test_status_box_refreshes_itself_with_the_current_status(owner_client, account):
+    LinkedInAccount.objects.filter(pk=account.pk).update(status=AccountStatus.CHECKPOINT, status_detail="challenge")
+    resp = owner_client.get(f"/accounts/{account.pk}/", HTTP_HX_TARGET="account-status", **HTMX)
+    assert resp.content.lstrip().startswith(b'<div id="account-status"') and b"Checkpoint" in resp.content
+    assert b'hx-trigger="every 20s"' in resp.content and b"<html" not in resp.content

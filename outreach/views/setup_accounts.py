@@ -55,6 +55,8 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_account_for_user(request, pk)
+    if request.htmx and request.htmx.target == "account-status":  # its own refresh, every 20 s
+        return render(request, DETAIL + "#account-status", {"account": account})
     context = {
         "account": account,
         "usage": account_usage(account),
