@@ -160,6 +160,13 @@ document.addEventListener("keydown", (e) => {
   e.preventDefault();
   button.click();
 });
+// After a decision the next lead replaces the panel: put focus on its name so a screen reader reads it.
+document.addEventListener("htmx:afterSwap", (e) => {
+  if (e.detail.target.id !== "review-item" && !e.detail.elt.matches?.("#review-item")) return;
+  if (document.activeElement === document.body || !document.contains(document.activeElement)) {
+    document.getElementById("review-name")?.focus({ preventScroll: true });
+  }
+});
 /* === end review queue === */
 
 /* === ui-setup === */
