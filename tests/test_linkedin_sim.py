@@ -193,6 +193,15 @@ def test_unknown_profile_is_skipped_as_unavailable(session, account):
     assert "HTTP 404" in skip.detail
 
 
+def test_actions_on_a_profile_that_does_not_exist_are_skipped(sim_session, session, account):
+    with pytest.raises(ProfileUnavailable, match="HTTP 404"):
+        connection_status(session, "nobody-here-123")
+    with pytest.raises(ProfileUnavailable):
+        send_connection_request(session, "nobody-here-123")
+    assert len(activities(account, "status", "skipped")) == 1
+    assert len(activities(account, "connect", "skipped")) == 1
+
+
 @pytest.mark.parametrize("mode", [True, "truncated"])
 def test_malformed_voyager_json_is_skipped_with_a_reason(sim_session, session, account, mode):
     sim_session.set_fault("malformed_voyager", mode)

@@ -281,7 +281,7 @@ def read_conversation(session: BrowserSession, public_id: str) -> list[dict]:
     (linkedin.com keys threads by its own ids), opens the profile's Message pop-up and reads it there.
     """
     session.ensure_logged_in()
-    page = session.goto(f"/messaging/thread/{quote(public_id, safe='')}/")
+    page = session.goto(f"/messaging/thread/{quote(public_id, safe='')}/", missing_ok=True)
     if not page.locator(sel.THREAD_LIST).count():
         page = session.goto(_profile_path(session, public_id))
         wait_top_card(page)

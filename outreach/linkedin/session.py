@@ -34,7 +34,14 @@ from crm.services import activity_log
 from outreach.linkedin import driver
 from outreach.linkedin import selectors as sel
 from outreach.linkedin.driver import ACTION_TIMEOUT_MS, NAV_TIMEOUT_MS, use_playwright
-from outreach.linkedin.errors import CheckpointRequired, LinkedInError, LoginFailed, RateLimited, SessionExpired
+from outreach.linkedin.errors import (
+    CheckpointRequired,
+    LinkedInError,
+    LoginFailed,
+    ProfileUnavailable,
+    RateLimited,
+    SessionExpired,
+)
 from outreach.linkedin.urls import discover_profile_ids, public_id_from_url
 from outreach.models import AccountStatus
 
@@ -225,8 +232,9 @@ class BrowserSession:
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
 
-    def goto(self, path_or_url: str, *, relogin: bool = True) -> Page:
-        """Open a LinkedIn page as a person would; handle rate limits, checkpoints and logouts."""
+    def goto(self, path_or_url: str, *, relogin: bool = True, missing_ok: bool = False) -> Page:
+        """Open a LinkedIn page as a person would; handle rate limits, checkpoints and logouts.
+        A page that does not exist (404) is `ProfileUnavailable` unless `missing_ok`."""
         page = self.page
         target = path_or_url if "://" in path_or_url else self.url(path_or_url)
         human_pause()
@@ -241,7 +249,9 @@ class BrowserSession:
             if not relogin:
                 raise SessionExpired(f"still logged out after logging in again ({path})")
             self.relogin(reason=f"redirected to {path}")
-            return self.goto(path_or_url, relogin=False)
+            return self.goto(path_or_url, relogin=False, missing_ok=missing_ok)
+        if not missing_ok and (status == 404 or path.startswith("/404")):
+            raise ProfileUnavailable(f"{path_of(target)} does not exist (HTTP 404)")
         self.collect_profile_links()
         return page
 
