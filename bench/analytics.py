@@ -144,38 +144,26 @@ def fill(db: Path) -> dict[str, int]:
         )
         n_deals = con.execute("select count(*) from crm_deal").fetchone()[0]
         # Stage events: every non-new deal was invited; connected/completed ones were accepted.
-        insert(
-            con,
-            "crm_activity",
-            {
-                "team_id": str(team),
-                "kind": "'stage'",
-                "result": "'ok'",
-                "lead_id": "lead_id",
-                "campaign_id": "campaign_id",
-                "account_id": f"{acc0} + id % {N_ACCOUNTS}",
-                "data": "json_object('from', 'new', 'to', 'pending')",
-                "created_at": ts(f"{DAYS} - (lead_id % {DAYS}) - 2"),
-                "detail": "''",
-            },
-            "from crm_deal where stage <> 'new'",
-        )
-        insert(
-            con,
-            "crm_activity",
-            {
-                "team_id": str(team),
-                "kind": "'stage'",
-                "result": "'ok'",
-                "lead_id": "lead_id",
-                "campaign_id": "campaign_id",
-                "account_id": f"{acc0} + id % {N_ACCOUNTS}",
-                "data": "json_object('from', 'pending', 'to', 'connected')",
-                "created_at": ts(f"{DAYS} - (lead_id % {DAYS}) - 4"),
-                "detail": "''",
-            },
-            "from crm_deal where stage in ('connected', 'completed')",
-        )
+        for frm, to, days_after, where in [
+            ("new", "pending", 2, "stage <> 'new'"),
+            ("pending", "connected", 4, "stage in ('connected', 'completed')"),
+        ]:
+            insert(
+                con,
+                "crm_activity",
+                {
+                    "team_id": str(team),
+                    "kind": "'stage'",
+                    "result": "'ok'",
+                    "lead_id": "lead_id",
+                    "campaign_id": "campaign_id",
+                    "account_id": f"{acc0} + id % {N_ACCOUNTS}",
+                    "data": f"json_object('from', '{frm}', 'to', '{to}')",
+                    "created_at": ts(f"{DAYS} - (lead_id % {DAYS}) - {days_after}"),
+                    "detail": "''",
+                },
+                f"from crm_deal where {where}",
+            )
         n_stage = con.execute("select count(*) from crm_activity").fetchone()[0]
         insert(
             con,

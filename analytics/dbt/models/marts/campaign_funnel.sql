@@ -26,17 +26,15 @@ with steps as (
     where replied_at is not null
 ),
 
+{% set steps = ['discovered', 'enriched', 'qualified', 'invited', 'accepted', 'messaged', 'replied'] %}
+
 daily as (
     select
         campaign_id,
         day,
-        count(*) filter (where step = 'discovered') as discovered,
-        count(*) filter (where step = 'enriched') as enriched,
-        count(*) filter (where step = 'qualified') as qualified,
-        count(*) filter (where step = 'invited') as invited,
-        count(*) filter (where step = 'accepted') as accepted,
-        count(*) filter (where step = 'messaged') as messaged,
-        count(*) filter (where step = 'replied') as replied
+        {%- for step in steps %}
+        count(*) filter (where step = '{{ step }}') as {{ step }}{{ "," if not loop.last }}
+        {%- endfor %}
     from steps
     group by campaign_id, day
 ),
@@ -44,15 +42,8 @@ daily as (
 running as (
     select
         *,
-        sum(discovered) over w as discovered_to_date,
-        sum(enriched) over w as enriched_to_date,
-        sum(qualified) over w as qualified_to_date,
-        sum(invited) over w as invited_to_date,
-        sum(accepted) over w as accepted_to_date,
-        sum(messaged) over w as messaged_to_date,
-        sum(replied) over w as replied_to_date
+        {{ running_totals(steps) }}
     from daily
-    window w as (partition by campaign_id order by day rows between unbounded preceding and current row)
 )
 
 select
@@ -61,20 +52,12 @@ select
     r.campaign_id,
     c.campaign_name,
     r.day,
-    r.discovered,
-    r.enriched,
-    r.qualified,
-    r.invited,
-    r.accepted,
-    r.messaged,
-    r.replied,
-    cast(r.discovered_to_date as bigint) as discovered_to_date,
-    cast(r.enriched_to_date as bigint) as enriched_to_date,
-    cast(r.qualified_to_date as bigint) as qualified_to_date,
-    cast(r.invited_to_date as bigint) as invited_to_date,
-    cast(r.accepted_to_date as bigint) as accepted_to_date,
-    cast(r.messaged_to_date as bigint) as messaged_to_date,
-    cast(r.replied_to_date as bigint) as replied_to_date,
+    {%- for step in steps %}
+    r.{{ step }},
+    {%- endfor %}
+    {%- for step in steps %}
+    r.{{ step }}_to_date,
+    {%- endfor %}
     round(r.enriched_to_date / nullif(r.discovered_to_date, 0), 4) as enrich_rate,
     round(r.qualified_to_date / nullif(r.enriched_to_date, 0), 4) as qualify_rate,
     round(r.accepted_to_date / nullif(r.invited_to_date, 0), 4) as acceptance_rate,

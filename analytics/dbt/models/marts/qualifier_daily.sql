@@ -18,12 +18,8 @@ with daily as (
 running as (
     select
         *,
-        sum(labels) over w as labels_to_date,
-        sum(auto_labels) over w as auto_labels_to_date,
-        sum(llm_labels) over w as llm_labels_to_date,
-        sum(human_labels) over w as human_labels_to_date
+        {{ running_totals(['labels', 'auto_labels', 'llm_labels', 'human_labels']) }}
     from daily
-    window w as (partition by campaign_id order by day rows between unbounded preceding and current row)
 )
 
 select
@@ -38,10 +34,10 @@ select
     r.human_labels,
     r.qualified,
     r.disqualified,
-    cast(r.labels_to_date as bigint) as labels_to_date,
-    cast(r.auto_labels_to_date as bigint) as auto_labels_to_date,
-    cast(r.llm_labels_to_date as bigint) as llm_labels_to_date,
-    cast(r.human_labels_to_date as bigint) as human_labels_to_date,
+    r.labels_to_date,
+    r.auto_labels_to_date,
+    r.llm_labels_to_date,
+    r.human_labels_to_date,
     round(r.auto_labels / r.labels, 4) as auto_share,
     round(r.auto_labels_to_date / r.labels_to_date, 4) as auto_share_to_date
 from running as r
