@@ -143,3 +143,24 @@ def test_settings_invite_link(live_server, login_page, page: Page):
     expect(page.locator(".invite-link")).to_have_value(re.compile(r"/signup/\?invite="))
     screenshot(page, "setup-settings")
     assert Membership.objects.filter(team=membership.team).count() == 2
+
+
+def test_wizard_works_from_the_keyboard_and_enter_means_next(live_server, login_page, page: Page):
+    membership = MembershipFactory(onboarding_done=False, onboarding_step=4)
+    CampaignFactory(team=membership.team, created_by=membership.user)
+    LinkedInAccountFactory(team=membership.team, owner=membership.user)
+    login_page(membership.user)
+    expect(page).to_have_url(re.compile(r"/onboarding/4/$"))
+    page.get_by_label("API key").fill("sk-typed")
+    page.get_by_label("Model").fill("gpt-4o-mini")
+    page.get_by_label("Model").press("Enter")  # the form's default button is Next, not Skip
+    expect(page).to_have_url(re.compile(r"/onboarding/5/$"))
+    membership.team.refresh_from_db()
+    assert membership.team.llm_api_key == "sk-typed"
+    page.get_by_label(re.compile("I have read this notice")).focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # Back
+    page.keyboard.press("Tab")  # Finish and start
+    expect(page.get_by_role("button", name="Finish and start")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#campaign-status")).to_contain_text("Running")
