@@ -324,3 +324,29 @@ def test_moves_need_the_csrf_token(owner, campaign):
     response = client.post(reverse("pipeline_move"), {"kind": "deal", "id": deal.pk, "to": "pending"}, **HTMX)
     assert response.status_code == 403
     assert Deal.objects.get(pk=deal.pk).stage == Stage.NEW
+
+
+def test_drawer_shows_the_qualifier_explanation(owner_client, team, campaign, monkeypatch):
+    deal = _deal(campaign, first_name="Explained")
+    twin = EnrichedLeadFactory(team=team, first_name="Twin", headline="Head of Ops")
+    shape = {
+        "probability": 0.81,
+        "entropy": 0.4,
+        "std": 0.03,
+        "neighbours": [(twin, True, 0.97)],
+        "text": "Close to Twin",
+    }
+    monkeypatch.setattr("qualifier.service.explain", lambda c, lead: shape)  # the contract's shape, rendered
+    html = owner_client.get(reverse("lead_detail", args=[deal.lead.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert "0.81" in html and "Nearest labelled leads" in html and "Twin" in html and "0.97" in html
+
+
+def test_drawer_survives_a_failing_qualifier(owner_client, campaign, monkeypatch):
+    deal = _deal(campaign, first_name="Robust")
+
+    def broken(campaign, lead):
+        raise RuntimeError("model file is corrupt")
+
+    monkeypatch.setattr("qualifier.service.explain", broken)
+    response = owner_client.get(reverse("lead_detail", args=[deal.lead.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Robust" in response.content.decode()
