@@ -36,23 +36,34 @@ def attributes(n: int, seed: int = 0) -> np.ndarray:
     )
 
 
-def truth(attrs: np.ndarray) -> np.ndarray:
-    """The hidden rule: 1 for the ideal customer."""
-    return (np.isin(attrs[:, 0], list(IDEAL_ROLES)) & np.isin(attrs[:, 1], list(IDEAL_INDUSTRIES))).astype(int)
+def truth(attrs: np.ndarray, harder: bool = False) -> np.ndarray:
+    """The hidden rule: 1 for the ideal customer.
+
+    harder=True: three roles (one of them a near-miss of a non-ideal role) in the same industries,
+    and not junior - 240 attribute cells instead of 80, still about 10 % positive.
+    """
+    if harder:
+        roles, senior = [0, 1, 3], attrs[:, 2] > 0
+    else:
+        roles, senior = list(IDEAL_ROLES), True
+    return (np.isin(attrs[:, 0], roles) & np.isin(attrs[:, 1], list(IDEAL_INDUSTRIES)) & senior).astype(int)
 
 
-def vectors(n: int, seed: int = 0, noise: float = 0.6) -> tuple[np.ndarray, np.ndarray]:
+def vectors(n: int, seed: int = 0, noise: float = 0.6, harder: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(X (n, 384) float32 unit rows, y (n,) 0/1) with the same directions for every seed."""
     basis = np.random.default_rng(12345)
     role_dir = basis.standard_normal((len(ROLES), DIM))
     ind_dir = basis.standard_normal((len(INDUSTRIES), DIM))
     sen_dir = basis.standard_normal((len(SENIORITY), DIM))
+    if harder:  # near misses: role 3 looks like role 0, industry 4 like industry 0
+        role_dir[3] = 0.7 * role_dir[0] + 0.7 * role_dir[3]
+        ind_dir[4] = 0.7 * ind_dir[0] + 0.7 * ind_dir[4]
     attrs = attributes(n, seed)
     rng = np.random.default_rng(seed + 1)
-    X = role_dir[attrs[:, 0]] + 0.8 * ind_dir[attrs[:, 1]] + 0.4 * sen_dir[attrs[:, 2]]
+    X = role_dir[attrs[:, 0]] + 0.8 * ind_dir[attrs[:, 1]] + (0.6 if harder else 0.4) * sen_dir[attrs[:, 2]]
     X += noise * rng.standard_normal((n, DIM))
     X /= np.linalg.norm(X, axis=1, keepdims=True)
-    return X.astype(np.float32), truth(attrs)
+    return X.astype(np.float32), truth(attrs, harder)
 
 
 def profiles(n: int, seed: int = 0) -> tuple[list[dict], np.ndarray]:

