@@ -126,7 +126,8 @@ class Qualifier:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        if self.X is not None and self.theta is not None and self.k is not None:
+        learnable = self.y is not None and len(self.y) >= 2 and self.y.min() != self.y.max()
+        if learnable and self.theta is not None and self.k is not None:
             with core.blas_threads(len(self.y)):
                 self._build()
 

@@ -151,3 +151,16 @@ def test_explain_lists_nearest_labelled_leads(trained, data):
     assert len(out["neighbours"]) == 5 and "likely to qualify" in out["text"]
     sims = [s for _, _, s in out["neighbours"]]
     assert sims == sorted(sims, reverse=True)
+
+
+def test_a_model_that_fell_back_to_cold_start_stays_cold_after_pickling(data):
+    import pickle
+
+    X, y = data
+    q = Qualifier().fit(X[:50], y[:50])
+    q.refit(X[:3], np.zeros(3))
+    assert not q.ready
+    assert not pickle.loads(pickle.dumps(q)).ready
+    fresh = Qualifier().fit(X[:50], y[:50])
+    again = pickle.loads(pickle.dumps(fresh))
+    assert again.ready and np.allclose(again.predicted_probs(X[:5]), fresh.predicted_probs(X[:5]))
