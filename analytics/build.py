@@ -91,6 +91,7 @@ def app_source(alias: str = "default") -> Source:
             "dbname": db["NAME"],
             "user": db.get("USER") or "",
             "password": db.get("PASSWORD") or "",
+            "sslmode": (db.get("OPTIONS") or {}).get("sslmode", ""),
         }
         dsn = " ".join(f"{k}={_dsn_quote(v)}" for k, v in parts.items() if v)
         return Source("postgres", dsn, "public")

@@ -68,6 +68,25 @@ def test_extensions_are_installed_from_the_python_packages(tmp_path, django_db_b
     assert mode != "REPOSITORY"  # installed from the wheel's file, never from a repository
 
 
+def test_only_sqlite_files_and_postgresql_can_be_read(monkeypatch):
+    from django.db import connections
+
+    settings_dict = connections["default"].settings_dict
+    monkeypatch.setitem(settings_dict, "ENGINE", "django.db.backends.mysql")
+    with pytest.raises(BuildError, match=r"cannot read a django\.db\.backends\.mysql database"):
+        app_source()
+    monkeypatch.setitem(settings_dict, "ENGINE", "django.db.backends.sqlite3")
+    monkeypatch.setitem(settings_dict, "NAME", ":memory:")
+    with pytest.raises(BuildError, match="not in memory"):
+        app_source()
+    monkeypatch.setitem(settings_dict, "ENGINE", "django.db.backends.postgresql")
+    monkeypatch.setitem(settings_dict, "NAME", "app db")
+    monkeypatch.setitem(settings_dict, "PASSWORD", "it's")
+    source = app_source()
+    assert (source.kind, source.schema) == ("postgres", "public")
+    assert "dbname='app db'" in source.location and "password='it\\'s'" in source.location
+
+
 def test_profiles_forbid_downloads_and_keep_the_pg_password_out_of_the_file(tmp_path):
     from analytics.build import Source
 
