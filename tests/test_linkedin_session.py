@@ -2,9 +2,11 @@
 
 import pytest
 
-from outreach.linkedin import driver
+from outreach.linkedin import driver, pacing
 from outreach.linkedin import session as sessions
-from outreach.linkedin.session import get_session, human_pause, is_checkpoint_path, is_logged_out_path
+from outreach.linkedin.pacing import human_pause
+from outreach.linkedin.session import get_session
+from outreach.linkedin.urls import is_checkpoint_path, is_logged_out_path
 from tests.factories import LinkedInAccountFactory
 
 
@@ -50,7 +52,7 @@ def test_a_stored_session_is_reused(db, registry):
 
 def test_human_pause_waits_between_the_configured_bounds(settings, monkeypatch):
     slept = []
-    monkeypatch.setattr(sessions.time, "sleep", slept.append)
+    monkeypatch.setattr(pacing.time, "sleep", slept.append)
     settings.HUMAN_DELAY_MIN, settings.HUMAN_DELAY_MAX = 2.0, 3.0
     for _ in range(20):
         human_pause()

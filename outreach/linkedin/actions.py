@@ -40,7 +40,8 @@ from outreach.linkedin.locators import (
     read_degree,
     status_from_card,
 )
-from outreach.linkedin.session import BrowserSession, get_session, human_pause
+from outreach.linkedin.pacing import human_pause
+from outreach.linkedin.session import BrowserSession, get_session
 from outreach.linkedin.urls import discover_profile_ids, profile_url
 from outreach.linkedin.voyager import VoyagerParseError, parse_profile
 

@@ -11,9 +11,10 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from outreach.linkedin import selectors as sel
+from outreach.linkedin.driver import ACTION_TIMEOUT_MS
 from outreach.linkedin.errors import ElementMissing, RateLimited
 from outreach.linkedin.locators import TopCard, menu_connect_item, more_button, read_top_card
-from outreach.linkedin.session import ACTION_TIMEOUT_MS, human_pause
+from outreach.linkedin.pacing import human_pause
 
 POLL_MS = 100
 

@@ -17,10 +17,8 @@ import atexit
 import contextlib
 import json
 import logging
-import random
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -42,7 +40,14 @@ from outreach.linkedin.errors import (
     RateLimited,
     SessionExpired,
 )
-from outreach.linkedin.urls import discover_profile_ids, public_id_from_url
+from outreach.linkedin.pacing import human_pause, key_pause
+from outreach.linkedin.urls import (
+    discover_profile_ids,
+    is_checkpoint_path,
+    is_logged_out_path,
+    path_of,
+    public_id_from_url,
+)
 from outreach.models import AccountStatus
 
 log = logging.getLogger(__name__)
@@ -114,26 +119,6 @@ try:
     task_postrun.connect(lambda **_: close_idle(), weak=False)
 except ImportError:  # pragma: no cover - celery is a hard dependency of the project
     pass
-
-
-def human_pause(scale: float = 1.0) -> None:
-    """A human-looking wait between actions (HUMAN_DELAY_MIN..MAX seconds)."""
-    low, high = settings.HUMAN_DELAY_MIN, max(settings.HUMAN_DELAY_MIN, settings.HUMAN_DELAY_MAX)
-    delay = random.uniform(low, high) * scale
-    if delay > 0:
-        time.sleep(delay)
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path or "/"
-
-
-def is_logged_out_path(path: str) -> bool:
-    return path.startswith(("/authwall", "/login", "/uas/login", "/signup"))
-
-
-def is_checkpoint_path(path: str) -> bool:
-    return path.startswith("/checkpoint/") and not path.startswith("/checkpoint/lg/")
 
 
 class BrowserSession:
@@ -344,15 +329,12 @@ class BrowserSession:
         Shift+Enter, because Enter sends the message in LinkedIn's message box."""
         field.click()
         field.fill("")
-        low, high = settings.TYPING_DELAY_MIN_MS, max(settings.TYPING_DELAY_MIN_MS, settings.TYPING_DELAY_MAX_MS)
         for char in text.replace("\r\n", "\n"):
             if char == "\n":
                 self.page.keyboard.press("Shift+Enter")
             else:
                 self.page.keyboard.type(char)
-            pause = random.uniform(low, high) / 1000
-            if pause > 0:
-                time.sleep(pause)
+            key_pause()
 
     def _logged_in(self, *, fresh: bool) -> None:
         account = self.account

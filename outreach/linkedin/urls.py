@@ -83,3 +83,17 @@ def discover_profile_ids(html_or_hrefs: str | Iterable[str]) -> list[str]:
         if public_id is not None:
             seen.setdefault(public_id, None)
     return list(seen)
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path or "/"
+
+
+def is_logged_out_path(path: str) -> bool:
+    """LinkedIn's logged-out pages: the auth wall and the login/sign-up forms."""
+    return path.startswith(("/authwall", "/login", "/uas/login", "/signup"))
+
+
+def is_checkpoint_path(path: str) -> bool:
+    """A security challenge. `/checkpoint/lg/…` is the login form's own post, not a challenge."""
+    return path.startswith("/checkpoint/") and not path.startswith("/checkpoint/lg/")
