@@ -218,8 +218,11 @@ class Qualifier:
             return None
         X = np.atleast_2d(X)
         low = not exact and self.n_labels > LOWRANK_ABOVE and len(X) >= LOWRANK_MIN_ROWS
+        rank = LOWRANK_RANK if low else None
+        if len(X) * self.n_labels < 1_000_000:  # too small for BLAS threads; skip the limiter's ~2 ms
+            return self.posterior.predict(self.projection(X, np.float32), rank=rank)
         with core.blas_threads(self.n_labels):
-            return self.posterior.predict(self.projection(X, np.float32), rank=LOWRANK_RANK if low else None)
+            return self.posterior.predict(self.projection(X, np.float32), rank=rank)
 
     def predict_many(self, X, exact: bool = True):
         """(prob, entropy, std) arrays, or None at cold start."""
