@@ -88,7 +88,9 @@ def _measure() -> None:
     close_all()
     sim.stop()
 
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Chromium {settings.CHROMIUM_EXECUTABLE}, headless={settings.BROWSER_HEADLESS}, simulator {sim.url}")
+    print(f"machine: {os.cpu_count()} cores, load average {load} (timings grow with load)")
     print(f"browser start per account (launch + context + page), {ACCOUNTS} accounts")
     print(f"  first (with Playwright driver start)   {started[0] * 1000:8.0f} ms")
     print(f"  next accounts                           {_ms(started[1:])}")
