@@ -193,4 +193,11 @@ document.addEventListener("htmx:afterSettle", () => {
   const fallback = candidates.find((el) => el.tagName === want.tag) || candidates[0];
   (same || fallback)?.focus();
 });
+// A field's server error goes away once the user edits that field (it is checked again on submit).
+document.addEventListener("input", (e) => {
+  const field = e.target.closest && e.target.closest(".field.has-error");
+  if (!field) return;
+  field.classList.remove("has-error");
+  field.querySelectorAll(".error").forEach((el) => el.remove());
+});
 /* === end ui-setup === */
