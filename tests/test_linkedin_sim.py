@@ -26,6 +26,7 @@ from outreach.linkedin.actions import (
 from outreach.linkedin.errors import (
     CheckpointRequired,
     ElementMissing,
+    LinkedInError,
     LoginFailed,
     ProfileUnavailable,
     RateLimited,
@@ -346,6 +347,14 @@ def test_send_message_falls_back_to_the_thread_page(sim_session, session, accoun
     send_message(session, target, "Via the thread page")
     assert (target, "Via the thread page") in sim_account(sim_session, account).messages
     assert "/messaging/thread/new/" in session.page.url
+
+
+def test_a_message_linkedin_refuses_is_a_clear_error(sim_session, session, account):
+    target = person(sim_session, "creator")  # Message on the card, but not a connection
+    with pytest.raises(LinkedInError, match="LinkedIn refused the message"):
+        send_message(session, target, "Hello")
+    assert sim_account(sim_session, account).messages == []
+    assert "refused" in activities(account, "message", "failed")[0].detail
 
 
 def test_empty_message_is_refused_before_the_browser(session, account):

@@ -269,7 +269,10 @@ def send_message(session: BrowserSession, public_id: str, text: str) -> None:
             "error": present(page, sel.ERROR_TOAST),
         },
     )
-    if sent != "shown":
+    if sent == "error":
+        toast = page.locator(sel.ERROR_TOAST).last.inner_text().strip()
+        raise LinkedInError(f"LinkedIn refused the message to {public_id}: {toast}")
+    if sent is None:
         raise LinkedInError(f"the message to {public_id} was not confirmed by LinkedIn")
     session.log("message", lead=lead, detail=f"message sent to {public_id}", data={"length": len(text)})
 
