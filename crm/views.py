@@ -111,6 +111,15 @@ def _today(team: Team) -> dict:
     return {"summary": list(summary), "recent": list(recent)}
 
 
+def _waiting(team: Team) -> dict:
+    """What waits for a human: leads to review and follow-ups to approve."""
+    return {
+        # Through the lead's reverse relation: the CRM does not import the qualifier app.
+        "reviews": Lead.objects.filter(team=team, review_items__status="pending").count(),
+        "approvals": Message.objects.filter(team=team, status=MessageStatus.AWAITING_APPROVAL).count(),
+    }
+
+
 def _onboarding_url(membership: Membership | None) -> str | None:
     if membership is None or membership.onboarding_done:
         return None
@@ -129,4 +138,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, "crm/dashboard.html", {"funnels": [], "today": None})
     team = membership.team
-    return render(request, "crm/dashboard.html", {"funnels": _funnels(team), "today": _today(team)})
+    context = {"funnels": _funnels(team), "today": _today(team), "waiting": _waiting(team)}
+    return render(request, "crm/dashboard.html", context)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.access import get_team
-from crm.models import Deal, Lead, Stage, Team
+from crm.models import Deal, Lead, Message, MessageStatus, Stage, Team
 from crm.services import lead_qualify, lead_unqualify
 from outreach.models import Campaign
 from qualifier.models import Label, LabelSource, ModelState, ReviewItem, ReviewStatus
@@ -55,6 +55,16 @@ def campaign_filter(request: HttpRequest, team: Team) -> Campaign | None:
 def _pending(team: Team, campaign: Campaign | None) -> QuerySet[ReviewItem]:
     qs = ReviewItem.objects.filter(campaign__team=team, status=ReviewStatus.PENDING)
     return qs.filter(campaign=campaign) if campaign else qs
+
+
+def awaiting_messages(team: Team, campaign: Campaign | None) -> QuerySet[Message]:
+    qs = Message.objects.filter(team=team, status=MessageStatus.AWAITING_APPROVAL)
+    return qs.filter(campaign=campaign) if campaign else qs
+
+
+def tab_counts(team: Team, campaign: Campaign | None) -> dict[str, int]:
+    """The numbers on the two tabs: leads to review and follow-ups to approve."""
+    return {"reviews": _pending(team, campaign).count(), "approvals": awaiting_messages(team, campaign).count()}
 
 
 def _improvement(team: Team, campaign: Campaign | None) -> dict:
@@ -97,6 +107,7 @@ def _queue_context(request: HttpRequest, item_pk: int | None = None) -> dict:
     team = get_team(request)
     campaign = campaign_filter(request, team)
     pending = _pending(team, campaign)
+    counts = tab_counts(team, campaign)
     rows = pending.select_related("lead__company", "campaign").order_by("pk")
     item = (rows.filter(pk=item_pk).first() if item_pk else None) or rows.filter(pk__gt=item_pk or 0).first()
     item = item or rows.first()
@@ -104,7 +115,8 @@ def _queue_context(request: HttpRequest, item_pk: int | None = None) -> dict:
         "campaign": campaign,
         "campaigns": Campaign.objects.filter(team=team).only("pk", "name"),
         "item": item,
-        "left": pending.count(),
+        "tab_counts": counts,
+        "left": counts["reviews"],
         "can_undo": bool(request.session.get(UNDO_KEY)),
         "improvement": _improvement(team, campaign),
         "model_state": ModelState.objects.filter(campaign=campaign).first() if campaign else None,

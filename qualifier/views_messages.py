@@ -8,25 +8,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.access import get_team
-from crm.models import Message, MessageStatus, Team
+from crm.models import Message, MessageStatus
 from outreach.engine.messages import approve_message, reject_message
 from outreach.models import Campaign
-from qualifier.views import campaign_filter
+from qualifier.views import awaiting_messages, campaign_filter, tab_counts
 
 TEMPLATE = "qualifier/messages.html"
 MAX_TEXT = 8000
 LIST_LENGTH = 50
 
 
-def _awaiting(team: Team, campaign: Campaign | None):
-    qs = Message.objects.filter(team=team, status=MessageStatus.AWAITING_APPROVAL)
-    return qs.filter(campaign=campaign) if campaign else qs
-
-
 def _context(request: HttpRequest, errors: dict[int, str] | None = None, drafts: dict[int, str] | None = None) -> dict:
     team = get_team(request)
     campaign = campaign_filter(request, team)
-    awaiting = _awaiting(team, campaign)
+    awaiting = awaiting_messages(team, campaign)
+    counts = tab_counts(team, campaign)
     rows = list(awaiting.select_related("lead__company", "campaign", "account").order_by("created_at")[:LIST_LENGTH])
     for row in rows:
         row.error = (errors or {}).get(row.pk, "")
@@ -35,7 +31,8 @@ def _context(request: HttpRequest, errors: dict[int, str] | None = None, drafts:
         "campaign": campaign,
         "campaigns": Campaign.objects.filter(team=team).only("pk", "name"),
         "pending_messages": rows,
-        "left": awaiting.count(),
+        "tab_counts": counts,
+        "left": counts["approvals"],
     }
 
 

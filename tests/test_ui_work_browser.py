@@ -98,6 +98,7 @@ def test_clear_the_review_queue_by_keyboard(live_server, login_page, owner, camp
     expect(counter).to_have_text("1")
     page.keyboard.press("s")
     expect(counter).to_have_text("0")
+    expect(page.locator("#tab-reviews")).to_have_text("0")  # the tab's count follows out of band
     expect(page.get_by_role("heading", name="Nothing to review")).to_be_visible()
     screenshot(page, "ui_work_review_cleared")
 

@@ -14,6 +14,7 @@ from tests.factories import (
     LeadFactory,
     MembershipFactory,
     MessageFactory,
+    ReviewItemFactory,
 )
 
 
@@ -77,3 +78,12 @@ def test_unfinished_onboarding_redirects_to_the_wizard(client, db):
 def test_dashboard_requires_login(client):
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_dashboard_points_to_what_waits_for_a_human(owner_client, team):
+    campaign = CampaignFactory(team=team)
+    ReviewItemFactory(campaign=campaign)
+    ReviewItemFactory(campaign=campaign)
+    MessageFactory(team=team, campaign=campaign, status=MessageStatus.AWAITING_APPROVAL)
+    html = owner_client.get(reverse("dashboard")).content.decode()
+    assert "2 leads to review" in html and "1 follow-up to approve" in html
