@@ -125,6 +125,14 @@ def test_the_session_is_reused_within_the_process(own_session, account):
     assert get_session(account) is not session
 
 
+def test_a_paused_account_stays_paused_after_a_test_login(sim_session, account):
+    account.status = AccountStatus.PAUSED
+    account.save()
+    assert test_login(account)["ok"] is True
+    account.refresh_from_db()
+    assert account.status == AccountStatus.PAUSED and account.last_login_at is not None
+
+
 def test_wrong_password_marks_the_account_needs_login(sim_session, session, account):
     account.password = "not-the-password"
     account.save()

@@ -339,13 +339,16 @@ class BrowserSession:
     def _logged_in(self, *, fresh: bool) -> None:
         account = self.account
         self.verified = True
-        fields = ["status", "status_detail"]
-        account.status, account.status_detail = AccountStatus.OK, ""
+        fields = []
+        if account.status != AccountStatus.PAUSED:  # a user's pause outlives a successful login
+            account.status, account.status_detail = AccountStatus.OK, ""
+            fields += ["status", "status_detail"]
         if fresh:
             account.last_login_at = timezone.now()
             fields.append("last_login_at")
             self.log("login", detail="logged in with e-mail and password")
-        account.save(update_fields=fields)
+        if fields:
+            account.save(update_fields=fields)
         self.save_state()
         if self.own_public_id is None:
             self._learn_own_id()
