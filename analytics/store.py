@@ -56,10 +56,10 @@ def _query(sql: str, params: list, path: Path, attempts: int = 5) -> Table:
             raise NotBuilt("the analytics have not been built yet")
         try:
             con = duckdb.connect(str(path), read_only=True, config={"autoinstall_known_extensions": False})
-        except duckdb.IOException:
-            # Only one process at a time may open a DuckDB file read-write; a rename may race us.
+        except duckdb.IOException as exc:
+            # A lock held by a writer or a rename racing us passes; a damaged file does not.
             if attempt == attempts - 1:
-                raise
+                raise NotBuilt(f"the analytics file cannot be read ({exc}); rebuild it") from exc
             time.sleep(0.1 * (attempt + 1))
             continue
         try:

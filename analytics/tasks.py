@@ -15,8 +15,11 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 
 from analytics.build import BuildBusy, BuildError, build
+from analytics.store import built_at
+from crm.models import Activity
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +70,19 @@ def schedule_rebuild(*, delay: float | None = None, force: bool = False) -> bool
             logger.exception("could not enqueue the analytics rebuild")
 
     transaction.on_commit(enqueue)
+    return True
+
+
+def schedule_rebuild_if_stale(*, team_id: int) -> bool:
+    """Schedule a (debounced) rebuild when the team has activity newer than the published marts.
+
+    Returns True when the marts are behind, whether this call or an earlier one scheduled it.
+    """
+    latest = Activity.objects.filter(team_id=team_id).aggregate(latest=Max("created_at"))["latest"]
+    built = built_at()
+    if latest is None or (built is not None and latest <= built):
+        return False
+    schedule_rebuild()
     return True
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from analytics import report
 from analytics.store import MART_ORDER, NotBuilt, built_at, team_table
-from analytics.tasks import schedule_rebuild
+from analytics.tasks import schedule_rebuild, schedule_rebuild_if_stale
 from crm.access import get_team
 
 
@@ -24,7 +24,13 @@ def analytics_index(request: HttpRequest) -> HttpResponse:
         data, error = report.dashboard(team.pk), ""
     except NotBuilt as exc:
         data, error = None, str(exc)
-    context = {"data": data, "error": error, "built_at": built_at(), "marts": list(MART_ORDER)}
+    context = {
+        "data": data,
+        "error": error,
+        "built_at": built_at(),
+        "marts": list(MART_ORDER),
+        "updating": schedule_rebuild_if_stale(team_id=team.pk),
+    }
     return render(request, "analytics/index.html", context)
 
 

@@ -375,6 +375,7 @@ def test_screen_draws_funnel_rate_activity_and_qualifier_charts(built):
     assert 'class="limit"' in html and "connect limit: 20" in html
     assert "Share decided by the model, to date. Logistics DACH: latest 57%" in html
     assert "Acceptance rate: <strong>40%</strong>" in html
+    assert "Newer activity since" not in html  # all activity predates the build
     assert "Secret Other Campaign" not in html and "other-seller@rival.test" not in html
     for mart in ("campaign_funnel", "account_activity", "qualifier_daily", "ml_connection_accepted"):
         assert f'href="/analytics/{mart}.csv"' in html

@@ -12,6 +12,7 @@ from analytics import tasks
 from analytics.build import BuildBusy, BuildError, app_source, build, build_lock, write_profiles
 from analytics.extensions import OFFLINE_REPOSITORY, ensure_extension, installed_path, offline_config
 from analytics.store import NotBuilt, team_table
+from tests.factories import ActivityFactory
 
 # Any Python-level HTTP(S) request in dbt's process would go to a closed local port and fail.
 NO_NETWORK_ENV = {
@@ -226,6 +227,22 @@ def test_screen_shows_an_empty_state_and_a_rebuild_button_before_the_first_build
     assert owner_client.get("/analytics/campaign_funnel.csv").status_code == 404
     with pytest.raises(NotBuilt):
         team_table("campaign_funnel", 1)
+
+
+@pytest.mark.django_db
+def test_screen_schedules_one_debounced_rebuild_when_activity_is_newer_than_the_build(
+    output, owner, owner_client, enqueued, django_capture_on_commit_callbacks
+):
+    output.write_bytes(b"stale")
+    os.utime(output, (1_000_000_000, 1_000_000_000))  # built in 2001
+    ActivityFactory(team=owner.membership.team, kind="connect")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = owner_client.get("/analytics/").content.decode()
+        second = owner_client.get("/analytics/").content.decode()
+    assert "Newer activity since" in first and "Newer activity since" in second
+    assert enqueued == [{"countdown": 90, "queue": "analytics"}]  # once, after the debounce window
+    assert "the analytics file cannot be read" in first  # a damaged file: said so, with Rebuild at hand
+    assert owner_client.get("/analytics/campaign_funnel.csv").status_code == 404
 
 
 @pytest.mark.django_db
