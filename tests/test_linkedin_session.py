@@ -92,3 +92,33 @@ def test_closing_a_session_whose_account_was_deleted_loses_nothing_else(db, regi
     account.pk = pk  # the session's copy still names the deleted row
     sessions.close_session(pk)  # no error: there is no row left to save the login to
     assert pk not in registry and session.context is None
+
+
+class _FakeBrowser:
+    closed = False
+
+    def close(self):
+        self.closed = True
+
+
+def test_worker_shutdown_closes_every_browser(db, registry):
+    from celery.signals import worker_process_shutdown, worker_shutdown
+
+    for signal in (worker_shutdown, worker_process_shutdown):
+        session = get_session(LinkedInAccountFactory())
+        session.browser = browser = _FakeBrowser()
+        signal.send(sender=None)
+        assert browser.closed and not registry
+
+
+def test_idle_browsers_close_after_the_next_task(db, registry, settings):
+    from celery.signals import task_postrun
+
+    settings.BROWSER_IDLE_SECONDS = 60
+    busy, idle = get_session(LinkedInAccountFactory()), get_session(LinkedInAccountFactory())
+    busy.browser, idle.browser = _FakeBrowser(), _FakeBrowser()
+    idle.last_used -= 61
+    browser = idle.browser
+    task_postrun.send(sender=None, task_id="t", task=None, args=(), kwargs={}, retval=None, state="SUCCESS")
+    assert browser.closed and list(registry) == [busy.account.pk]
+    assert not busy.browser.closed
