@@ -241,6 +241,12 @@ def test_voyager_429_carries_linkedins_retry_after(sim_session, session, account
     assert caught.value.retry_after == RETRY_AFTER_SECONDS
 
 
+def test_a_slow_linkedin_is_waited_for(sim_session, session, account):
+    session.ensure_logged_in()
+    sim_session.set_fault("slow", 0.3)  # every response 0.3 s late
+    assert connection_status(session, person(sim_session, "more")) is ConnectionStatus.CAN_CONNECT
+
+
 def test_http_999_is_a_rate_limit(sim_session, session, account):
     session.ensure_logged_in()
     sim_session.set_fault("http_999")
