@@ -176,9 +176,12 @@ def queue_for_review(campaign, lead, why: str, pred=None, llm_reason: str = "") 
 
 # --- selection -----------------------------------------------------------------------------
 def candidates(campaign):
-    """Enriched leads of the team, not disqualified, not labelled or queued in this campaign."""
+    """Enriched leads of the team, not disqualified, not labelled, queued or skipped in this campaign."""
     labelled = Label.objects.filter(campaign=campaign, lead=OuterRef("pk"))
-    queued = ReviewItem.objects.filter(campaign=campaign, lead=OuterRef("pk"), status=ReviewStatus.PENDING)
+    # pending: waiting for a human; skipped: a human chose not to decide, so do not ask again
+    queued = ReviewItem.objects.filter(
+        campaign=campaign, lead=OuterRef("pk"), status__in=(ReviewStatus.PENDING, ReviewStatus.SKIPPED)
+    )
     return (
         Lead.objects.filter(team=campaign.team, enriched_at__isnull=False, disqualified=False)
         .exclude(Exists(labelled))

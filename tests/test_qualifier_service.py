@@ -72,6 +72,10 @@ def test_without_llm_undecided_leads_go_to_review(campaign, settings):
     assert ReviewItem.objects.get(campaign=campaign, lead=leads[0]).why == "no LLM is configured"
     assert not Label.objects.exists()
     assert service.count_qualifiable(campaign) == 2
+    # A lead a human skipped is not asked about again.
+    ReviewItem.objects.filter(lead=leads[0]).update(status="skipped")
+    assert service.count_qualifiable(campaign) == 2
+    assert service.qualify_next(campaign).lead == leads[1]
 
 
 def test_campaign_can_require_human_review_even_with_an_llm(llm_settings, team):
