@@ -37,6 +37,12 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 860}}
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Users are created in most tests; the production hasher's rounds would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory()

@@ -44,7 +44,9 @@ def test_malformed_encryption_key_stops_start_up(tmp_path):
     ],
 )
 def test_malformed_database_url_stops_start_up(tmp_path, url, message):
-    result = run_check(DATA_DIR=str(tmp_path), FIELD_ENCRYPTION_KEY=os.environ["FIELD_ENCRYPTION_KEY"], DATABASE_URL=url)
+    result = run_check(
+        DATA_DIR=str(tmp_path), FIELD_ENCRYPTION_KEY=os.environ["FIELD_ENCRYPTION_KEY"], DATABASE_URL=url
+    )
     assert result.returncode != 0
     assert message in result.stderr
 

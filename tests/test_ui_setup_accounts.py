@@ -6,7 +6,7 @@ from django.test import Client
 from crm.models import Role
 from outreach.models import AccountStatus, LinkedInAccount
 from tests.factories import ActivityFactory, LinkedInAccountFactory, MembershipFactory
-from tests.test_ui_setup_support import HTMX, fast_passwords  # noqa: F401 (fixtures)
+from tests.test_ui_setup_support import HTMX
 
 pytestmark = pytest.mark.django_db
 

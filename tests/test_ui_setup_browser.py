@@ -10,7 +10,7 @@ from crm.models import Membership
 from outreach.models import Campaign, LinkedInAccount
 from tests.conftest import screenshot
 from tests.factories import CampaignFactory, DealFactory, EnrichedLeadFactory, LinkedInAccountFactory, MembershipFactory
-from tests.test_ui_setup_support import eager_celery_fixture, fast_passwords  # noqa: F401 (fixtures)
+from tests.test_ui_setup_support import eager_celery_fixture  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ import pytest
 from crm.models import Stage
 from outreach.models import Campaign
 from tests.factories import CampaignFactory, DealFactory, EnrichedLeadFactory, LinkedInAccountFactory
-from tests.test_ui_setup_support import HTMX, fast_passwords  # noqa: F401 (fixtures)
+from tests.test_ui_setup_support import HTMX
 
 pytestmark = pytest.mark.django_db
 

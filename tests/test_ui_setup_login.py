@@ -8,7 +8,7 @@ import pytest
 
 from outreach.models import AccountStatus
 from tests.factories import LinkedInAccountFactory, MembershipFactory
-from tests.test_ui_setup_support import HTMX, eager_celery_fixture, fast_passwords  # noqa: F401 (fixtures)
+from tests.test_ui_setup_support import HTMX, eager_celery_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test import Client
 from crm.models import Membership, Role
 from outreach.models import Campaign, LinkedInAccount
 from tests.factories import CampaignFactory, LinkedInAccountFactory, MembershipFactory, TeamFactory
-from tests.test_ui_setup_support import HTMX, fast_passwords  # noqa: F401 (fixtures)
+from tests.test_ui_setup_support import HTMX
 
 pytestmark = pytest.mark.django_db
 

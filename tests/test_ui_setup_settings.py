@@ -5,7 +5,7 @@ from django.test import Client
 
 from crm.models import Invitation, Membership, Role
 from tests.factories import MembershipFactory
-from tests.test_ui_setup_support import HTMX, fast_passwords  # noqa: F401 (fixtures)
+from tests.test_ui_setup_support import HTMX
 
 pytestmark = pytest.mark.django_db
 

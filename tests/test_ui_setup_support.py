@@ -7,12 +7,6 @@ from config.celery import app as celery_app
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Users are created in every test; the production hasher's 1M rounds would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(name="eager_celery")
 def eager_celery_fixture(settings):
     """Tasks run in the process that enqueues them (the test, or the live server's thread), so a
