@@ -5,6 +5,7 @@ never holds the file while a build publishes a new one (the build renames a fini
 """
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,31 +44,57 @@ def built_at(path: Path | None = None) -> datetime | None:
 
 def team_table(mart: str, team_id: int, *, path: Path | None = None) -> Table:
     """All rows of `mart` that belong to `team_id`. Raises KeyError for an unknown mart, NotBuilt."""
-    order = MART_ORDER[mart]
-    sql = f"select * from main.{mart} where team_id = ? order by {order}"  # mart comes from MART_ORDER only
-    return _query(sql, [team_id], path or output_path())
+    con = _connect(path or output_path())
+    try:
+        cursor = _team_select(con, mart, team_id)
+        return Table([d[0] for d in cursor.description], cursor.fetchall())
+    finally:
+        con.close()
 
 
-def _query(sql: str, params: list, path: Path, attempts: int = 5) -> Table:
+def team_batches(mart: str, team_id: int, *, batch_size: int = 5000) -> tuple[list[str], Iterator[list[tuple]]]:
+    """Like team_table, but the rows come in batches (for streaming a large CSV).
+
+    The query runs (and NotBuilt is raised) now; the connection closes when the batches run out.
+    """
+    con = _connect(output_path())
+    try:
+        cursor = _team_select(con, mart, team_id)
+    except BaseException:
+        con.close()
+        raise
+
+    def batches() -> Iterator[list[tuple]]:
+        try:
+            while rows := cursor.fetchmany(batch_size):
+                yield rows
+        finally:
+            con.close()
+
+    return [d[0] for d in cursor.description], batches()
+
+
+def _team_select(con, mart: str, team_id: int):
+    import duckdb
+
+    order = MART_ORDER[mart]  # the mart name comes from this whitelist only
+    try:
+        return con.execute(f"select * from main.{mart} where team_id = ? order by {order}", [team_id])
+    except duckdb.CatalogException as exc:
+        raise NotBuilt(f"the analytics file is incomplete ({exc}); rebuild it") from exc
+
+
+def _connect(path: Path, attempts: int = 5):
     import duckdb
 
     for attempt in range(attempts):
         if not path.exists():
             raise NotBuilt("the analytics have not been built yet")
         try:
-            con = duckdb.connect(str(path), read_only=True, config={"autoinstall_known_extensions": False})
+            return duckdb.connect(str(path), read_only=True, config={"autoinstall_known_extensions": False})
         except duckdb.IOException as exc:
             # A lock held by a writer or a rename racing us passes; a damaged file does not.
             if attempt == attempts - 1:
                 raise NotBuilt(f"the analytics file cannot be read ({exc}); rebuild it") from exc
             time.sleep(0.1 * (attempt + 1))
-            continue
-        try:
-            cursor = con.execute(sql, params)
-            columns = [d[0] for d in cursor.description]
-            return Table(columns, cursor.fetchall())
-        except duckdb.CatalogException as exc:
-            raise NotBuilt(f"the analytics file is incomplete ({exc}); rebuild it") from exc
-        finally:
-            con.close()
     raise NotBuilt("the analytics file could not be opened")

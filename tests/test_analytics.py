@@ -206,6 +206,11 @@ def built(django_db_setup, django_db_blocker):
         User.objects.filter(pk__in=[w["owner"].pk, w["outsider"].pk]).delete()
 
 
+def body_of(response) -> str:
+    assert response.streaming  # the CSV streams: a large mart is never built in memory
+    return b"".join(response.streaming_content).decode()
+
+
 def rows(mart: str, team) -> list[dict]:
     return team_table(mart, team.pk).dicts()
 
@@ -389,12 +394,12 @@ def test_csv_download_of_each_mart_has_the_team_rows(built):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="campaign_funnel.csv"' in response["Content-Disposition"]
-    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    table = list(csv.DictReader(io.StringIO(body_of(response))))
     assert len(table) == 7 and {r["campaign_name"] for r in table} == {"Logistics DACH"}
-    ml = list(csv.DictReader(io.StringIO(client.get("/analytics/ml_connection_accepted.csv").content.decode())))
+    ml = list(csv.DictReader(io.StringIO(body_of(client.get("/analytics/ml_connection_accepted.csv")))))
     assert sorted(r["target"] for r in ml) == ["0", "1", "1"]
     for mart in ("account_activity", "qualifier_daily"):
-        body = client.get(f"/analytics/{mart}.csv").content.decode()
+        body = body_of(client.get(f"/analytics/{mart}.csv"))
         assert "Secret Other Campaign" not in body and "other-seller@rival.test" not in body
         assert len(body.strip().splitlines()) > 1
     assert client.get("/analytics/crm_lead.csv").status_code == 404  # only marts, never source tables
@@ -407,7 +412,7 @@ def test_outsider_sees_only_their_own_team(built):
     html = client.get("/analytics/").content.decode()
     assert "Secret Other Campaign" in html
     assert "Logistics DACH" not in html and "seller@acme.test" not in html.replace("other-seller@rival.test", "")
-    body = client.get("/analytics/campaign_funnel.csv").content.decode()
+    body = body_of(client.get("/analytics/campaign_funnel.csv"))
     assert "Logistics DACH" not in body and "Secret Other Campaign" in body
 
 
