@@ -58,7 +58,12 @@ def schedule_rebuild(*, delay: float | None = None, force: bool = False) -> bool
     False. `delay` defaults to ANALYTICS_DEBOUNCE_SECONDS; `force` enqueues even if one is
     scheduled (the "Rebuild" button). Never raises: analytics must not break the caller.
     """
-    if not _claim_pending() and not force:
+    try:
+        claimed = _claim_pending()
+    except OSError:
+        logger.exception("cannot write the analytics rebuild marker in DATA_DIR")
+        claimed = False
+    if not claimed and not force:
         return False
     countdown = settings.ANALYTICS_DEBOUNCE_SECONDS if delay is None else delay
 
