@@ -233,6 +233,15 @@ def test_rate_limit_raises_with_a_back_off(sim_session, session, account):
     assert activities(account, "status", "failed")[0].detail.startswith("RateLimited")
 
 
+def test_rate_limit_while_logging_in_is_a_rate_limit(sim_session, session, account):
+    sim_session.set_fault("rate_limit", 3)
+    with pytest.raises(RateLimited):
+        session.ensure_logged_in()
+    account.refresh_from_db()
+    assert account.status == AccountStatus.NEEDS_LOGIN  # not blamed on the password
+    assert not activities(account, "login", "failed")
+
+
 def test_voyager_429_carries_linkedins_retry_after(sim_session, session, account):
     session.ensure_logged_in()
     sim_session.set_fault("rate_limit", 1)  # the next request, the Voyager call, gets the 429

@@ -223,10 +223,7 @@ class BrowserSession:
         page = self.page
         target = path_or_url if "://" in path_or_url else self.url(path_or_url)
         human_pause()
-        response = page.goto(target, wait_until="domcontentloaded")
-        status = response.status if response is not None else 200
-        if status in RATE_LIMIT_STATUSES:
-            raise RateLimited(f"LinkedIn answered {status} for {path_of(target)}", retry_after=_retry_after(response))
+        status = self._open(target)
         path = path_of(page.url)
         if is_checkpoint_path(path):
             self.mark_checkpoint(page.url)
@@ -239,6 +236,14 @@ class BrowserSession:
             raise ProfileUnavailable(f"{path_of(target)} does not exist (HTTP 404)")
         self.collect_profile_links()
         return page
+
+    def _open(self, url: str) -> int:
+        """Load `url` in the page; LinkedIn's 429/999 become `RateLimited`. Returns the HTTP status."""
+        response = self.page.goto(url, wait_until="domcontentloaded")
+        status = response.status if response is not None else 200
+        if status in RATE_LIMIT_STATUSES:
+            raise RateLimited(f"LinkedIn answered {status} for {path_of(url)}", retry_after=_retry_after(response))
+        return status
 
     def voyager_fetch(self, path: str) -> dict:
         """GET a Voyager endpoint from inside the page, as LinkedIn's own scripts do: session
@@ -277,7 +282,7 @@ class BrowserSession:
             return
         if self.has_session_cookie():
             human_pause(0.3)
-            page.goto(self.url("/feed/"), wait_until="domcontentloaded")
+            self._open(self.url("/feed/"))
             path = path_of(page.url)
             if is_checkpoint_path(path):
                 self.mark_checkpoint(page.url)
@@ -299,7 +304,7 @@ class BrowserSession:
             self._login_failed("no password stored for this account")
         page = self.page
         human_pause(0.3)
-        page.goto(self.url("/login"), wait_until="domcontentloaded")
+        self._open(self.url("/login"))
         if path_of(page.url).startswith("/feed"):
             self._logged_in(fresh=False)
             return
