@@ -242,6 +242,17 @@ def test_rate_limit_while_logging_in_is_a_rate_limit(sim_session, session, accou
     assert not activities(account, "login", "failed")
 
 
+def test_rate_limit_on_the_login_post_is_a_rate_limit(sim_session, session, account):
+    session.page.route(
+        "**/uas/login-submit",
+        lambda route: route.fulfill(status=429, headers={"Retry-After": "30"}, body="Too Many Requests"),
+    )
+    with pytest.raises(RateLimited) as caught:
+        session.login()  # the form loads, then its POST gets the 429
+    assert caught.value.retry_after == 30
+    assert not activities(account, "login", "failed")
+
+
 def test_voyager_429_carries_linkedins_retry_after(sim_session, session, account):
     session.ensure_logged_in()
     sim_session.set_fault("rate_limit", 1)  # the next request, the Voyager call, gets the 429

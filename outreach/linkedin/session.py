@@ -311,11 +311,15 @@ class BrowserSession:
         self.type_text(page.locator(sel.LOGIN_USERNAME), account.username)
         self.type_text(page.locator(sel.LOGIN_PASSWORD), account.password)
         human_pause(0.2)
+        response = None
         try:
-            with page.expect_navigation(wait_until="domcontentloaded"):
+            with page.expect_navigation(wait_until="domcontentloaded") as navigation:
                 page.locator(sel.LOGIN_SUBMIT).first.click()
+            response = navigation.value
         except PlaywrightTimeout:
             pass  # the form answered in place (an inline error): classified below like any page
+        if response is not None and response.status in RATE_LIMIT_STATUSES:
+            raise RateLimited(f"LinkedIn answered {response.status} to the login", retry_after=_retry_after(response))
         path = path_of(page.url)
         if path.startswith("/feed"):
             self._logged_in(fresh=True)
