@@ -177,7 +177,11 @@ def embed_texts(texts: list[str], batch_size: int = 64) -> np.ndarray:
     """(n, 384) float32, L2-normalised rows."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    vectors = np.asarray(list(get_embedder().embed(list(texts), batch_size=batch_size)), dtype=np.float32)
+    texts = list(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less per batch
+    out = list(get_embedder().embed([texts[i] for i in order], batch_size=batch_size))
+    vectors = np.empty((len(texts), len(out[0])), dtype=np.float32)
+    vectors[order] = np.asarray(out, dtype=np.float32)
     if vectors.ndim != 2 or vectors.shape[1] != DIM:
         raise ValueError(f"embedding model {model_name()!r} gives {vectors.shape[-1]}-d vectors, expected {DIM}")
     return vectors

@@ -53,6 +53,10 @@ def test_packaged_model_embeds_offline_and_similar_profiles_are_closer(embedder,
     assert sim[0, 1] > sim[0, 2] + 0.2
     assert sim[0, 1] > sim[1, 2] + 0.2
     assert embeddings.embed_texts([]).shape == (0, 384)
+    long, short = "a long profile text about freight forwarding and customs brokerage in rotterdam", "cto"
+    both = embeddings.embed_texts([long, short])  # batched by length internally, returned in input order
+    assert np.allclose(both[0], embeddings.embed_texts([long])[0], atol=1e-5)
+    assert np.allclose(both[1], embeddings.embed_texts([short])[0], atol=1e-5)
 
 
 def test_embed_pending_is_idempotent_and_follows_re_enrichment(embedder, team):
