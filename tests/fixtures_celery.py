@@ -106,6 +106,19 @@ def _database_env() -> dict[str, str]:
     return {"DATABASE_URL": f"postgres://{auth}@{host}:{port}/{cfg['NAME']}"}
 
 
+def _point_app_at(app, broker: str, backend: str, transport_options: dict) -> None:
+    """Switch this process's Celery app to another broker/backend, dropping cached connections
+    (an earlier test may have used the default filesystem broker)."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app.conf.broker_url, app.conf.result_backend = broker, backend
+    app.conf.broker_transport_options = transport_options
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    app._local.__dict__.pop("backend", None)
+
+
 class CeleryStack:
     def __init__(self, redis: RedisServer, settings, env: dict[str, str]) -> None:
         from django.conf import settings as django_settings
@@ -142,10 +155,8 @@ class CeleryStack:
         # This process enqueues too (tests, dispatch): same broker.
         from config.celery import app
 
-        self._saved = (app.conf.broker_url, app.conf.result_backend)
-        app.conf.broker_url = redis.url
-        app.conf.result_backend = redis.url
-        app.conf.broker_transport_options = {"visibility_timeout": 4}
+        self._saved = (app.conf.broker_url, app.conf.result_backend, app.conf.broker_transport_options)
+        _point_app_at(app, redis.url, redis.url, {"visibility_timeout": 4})
         settings.ENGINE_TICK_SECONDS = float(self.env["ENGINE_TICK_SECONDS"])
         settings.ENGINE_ACCOUNT_LEASE_SECONDS = float(self.env["ENGINE_ACCOUNT_LEASE_SECONDS"])
 
@@ -212,7 +223,7 @@ class CeleryStack:
                 proc.wait()
         from config.celery import app
 
-        app.conf.broker_url, app.conf.result_backend = self._saved
+        _point_app_at(app, *self._saved)
 
 
 @pytest.fixture
