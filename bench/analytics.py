@@ -4,6 +4,7 @@ A scratch DATA_DIR gets a migrated SQLite database, filled with bulk SQL (recurs
 ORM), then `manage.py analytics_build` runs in a subprocess exactly as `make analytics` would.
 """
 
+import json
 import os
 import re
 import shutil
@@ -266,6 +267,12 @@ def run() -> None:
             wall, out = manage(env, "analytics_build", *args)
             inner = re.search(r"in ([\d.]+) s", out)
             print(f"analytics: {label}: {float(inner.group(1)) if inner else wall:.2f} s dbt, {wall:.2f} s wall")
+        results = json.loads((scratch / "analytics-dbt" / "target" / "run_results.json").read_text())
+        slowest = sorted(results["results"], key=lambda r: -r["execution_time"])[:4]
+        print(
+            "analytics: slowest nodes: "
+            + ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.2f} s" for r in slowest)
+        )
         import duckdb
 
         con = duckdb.connect(str(scratch / "analytics.duckdb"), read_only=True)
