@@ -217,3 +217,48 @@ def test_a_browser_crash_mid_invitation_is_recovered_without_a_second_invitation
     assert deal.stage == Stage.PENDING
     assert sim.state.accounts[EMAIL].invitations_sent == 1
     assert ActionClaim.objects.get().attempts == 2
+
+
+def _connected_deal(sim, account, campaign):
+    deal = _deal(sim, campaign)
+    sim.make_connected(EMAIL, deal.lead.public_id)
+    ActionClaim.objects.create(
+        team=account.team, account=account, kind=ClaimKind.CONNECT, lead=deal.lead, campaign=campaign,
+        day=timezone.localdate(), status=ClaimStatus.DONE,
+    )  # fmt: skip
+    Deal.objects.filter(pk=deal.pk).update(stage=Stage.CONNECTED)
+    deal.refresh_from_db()
+    return deal
+
+
+def test_a_message_awaiting_approval_is_sent_only_after_a_human_approves_it(setup):
+    from outreach.engine.messages import approve_message
+
+    sim, account, campaign = setup
+    campaign.require_message_approval = True
+    campaign.save()
+    deal = _connected_deal(sim, account, campaign)
+    message = prepare_followup(deal)
+    assert message.status == MessageStatus.AWAITING_APPROVAL
+    run_account_tick(account.pk)
+    assert not sim.state.accounts[EMAIL].messages and Deal.objects.get(pk=deal.pk).stage == Stage.CONNECTED
+    approve_message(message, "Hi! Edited by a human before sending.", user=None)
+    assert run_account_tick(account.pk) == f"follow_up:{campaign.pk}"
+    assert [text for _, text in sim.state.accounts[EMAIL].messages] == ["Hi! Edited by a human before sending."]
+    assert Deal.objects.get(pk=deal.pk).stage == Stage.COMPLETED
+
+
+def test_a_follow_up_whose_worker_died_after_sending_is_not_sent_again(setup):
+    sim, account, campaign = setup
+    deal = _connected_deal(sim, account, campaign)
+    message = prepare_followup(deal)
+    sim.state.send_message(sim.state.accounts[EMAIL], deal.lead.public_id, message.text)  # it got through
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENDING)
+    ActionClaim.objects.create(
+        team=account.team, account=account, kind=ClaimKind.FOLLOWUP, lead=deal.lead, campaign=campaign,
+        scope=campaign.pk, day=timezone.localdate(),
+    )  # fmt: skip
+    assert run_account_tick(account.pk) == f"follow_up:{campaign.pk}"
+    assert len(sim.state.accounts[EMAIL].messages) == 1
+    assert Deal.objects.get(pk=deal.pk).stage == Stage.COMPLETED
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.SENT
