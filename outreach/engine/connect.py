@@ -128,7 +128,7 @@ def run_connect(session, account, campaign) -> bool:
 
 def run_check_pending(session, account, campaign) -> bool:
     """Check PENDING deals this account invited: accepted → CONNECTED, else back off (doubling)."""
-    from outreach.linkedin import actions
+    from outreach.linkedin import actions, errors
     from outreach.linkedin.actions import ConnectionStatus
 
     mine = ActionClaim.objects.filter(kind=ClaimKind.CONNECT, account=account, status__in=COUNTED).values("lead_id")
@@ -139,7 +139,13 @@ def run_check_pending(session, account, campaign) -> bool:
         .order_by("next_action_at")[:CHECKS_PER_RUN]
     )
     for deal in deals:
-        status = actions.connection_status(session, deal.lead.public_id)
+        try:
+            status = actions.connection_status(session, deal.lead.public_id)
+        except errors.ProfileUnavailable as exc:
+            deal_move(deal=deal, to=Stage.FAILED, account=account, reason=f"profile unavailable: {exc}")
+            continue
+        except errors.ElementMissing:
+            status = ConnectionStatus.UNKNOWN  # checked again after the back-off
         if status == ConnectionStatus.CONNECTED:
             deal_move(deal=deal, to=Stage.CONNECTED, account=account, reason="invitation accepted")
         else:
