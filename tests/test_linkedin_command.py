@@ -32,7 +32,7 @@ def test_bad_input_is_a_clear_error_before_any_browser(db, args, message):
     account = LinkedInAccountFactory()
     with pytest.raises(CommandError, match=message):
         run(*(a.format(email=account.username) for a in args))
-    assert not browser_sessions._registry.get(account.pk, None) or not browser_sessions._registry[account.pk].started
+    assert not browser_sessions.registry().get(account.pk, None) or not browser_sessions.registry()[account.pk].started
 
 
 @pytest.mark.browser

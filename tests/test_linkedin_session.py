@@ -12,8 +12,8 @@ from tests.factories import LinkedInAccountFactory
 
 @pytest.fixture
 def registry():
-    yield sessions._registry
-    sessions._registry.clear()
+    yield sessions.registry()
+    sessions.registry().clear()
 
 
 def test_get_session_is_lazy_and_reused(db, registry):
@@ -122,3 +122,21 @@ def test_idle_browsers_close_after_the_next_task(db, registry, settings):
     task_postrun.send(sender=None, task_id="t", task=None, args=(), kwargs={}, retval=None, state="SUCCESS")
     assert browser.closed and list(registry) == [busy.account.pk]
     assert not busy.browser.closed
+
+
+def test_sessions_belong_to_the_thread_that_made_them(db, registry):
+    import threading
+
+    account = LinkedInAccountFactory()
+    seen = {}
+
+    def other_thread():
+        seen["session"] = get_session(account)
+        seen["mine"] = set(sessions.registry())
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    worker.join()
+    assert seen["mine"] == {account.pk}
+    assert account.pk not in registry  # this thread's Playwright could not drive that one's browser
+    assert get_session(account) is not seen["session"]

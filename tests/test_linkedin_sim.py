@@ -71,7 +71,7 @@ def session(account, shared_browser):
     if session.context is not None:
         session.context.close()
     session.browser = session.context = session._page = None
-    browser_sessions._registry.pop(account.pk, None)
+    browser_sessions.registry().pop(account.pk, None)
 
 
 def person(sim, layout, initial="none"):

@@ -3,8 +3,8 @@
 - Nothing starts at import: the driver starts on first use, after any fork (a Celery parent can
   fork safely); state inherited across a fork is dropped, never reused.
 - Playwright's sync API is bound to the thread that started it, and only one sync Playwright may
-  run per thread: a test process that already runs pytest-playwright hands its instance over with
-  `use_playwright`.
+  run per thread: the driver (and the session registry) is kept per thread, and a test thread
+  that already runs pytest-playwright hands its instance over with `use_playwright`.
 - Debian's Chromium via `settings.CHROMIUM_EXECUTABLE`; headless unless `BROWSER_HEADLESS=false`
   (to watch it on a server, run the browser worker under a virtual display: `xvfb-run -a ...`).
 - playwright-stealth with a consistent Linux fingerprint: its evasion scripts on every context
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -42,28 +43,37 @@ STEALTH = Stealth(navigator_platform_override="Linux x86_64", sec_ch_ua=False)
 NAV_TIMEOUT_MS = 30_000
 ACTION_TIMEOUT_MS = 10_000
 
-_state: dict[str, Any] = {"pid": None, "own": False, "playwright": None}
+# Per thread: a sync Playwright belongs to the thread that started it. A browser worker has one
+# thread; a test process may have two (its own and an in-process Celery worker's).
+_local = threading.local()
+
+
+def _thread_state() -> dict[str, Any]:
+    if not hasattr(_local, "state"):
+        _local.state = {"pid": None, "own": False, "playwright": None}
+    return _local.state
 
 
 def forked() -> bool:
     """True when the driver state was made by another process (or not at all yet)."""
-    return _state["pid"] != os.getpid()
+    return _thread_state()["pid"] != os.getpid()
 
 
 def adopt_process() -> None:
     """Forget a driver inherited from a parent process (unusable after fork)."""
-    _state.update(pid=os.getpid(), own=False, playwright=None)
+    _thread_state().update(pid=os.getpid(), own=False, playwright=None)
 
 
 def playwright() -> Playwright:
     if forked():
         adopt_process()
-    if _state["playwright"] is None:
+    state = _thread_state()
+    if state["playwright"] is None:
         # The sync API keeps an asyncio loop on this thread; Django's async guard would reject the
         # ORM calls this (synchronous, single-threaded) worker makes between browser steps.
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        _state.update(own=True, playwright=sync_playwright().start())
-    return _state["playwright"]
+        state.update(own=True, playwright=sync_playwright().start())
+    return state["playwright"]
 
 
 def use_playwright(instance: Playwright) -> None:
@@ -71,14 +81,15 @@ def use_playwright(instance: Playwright) -> None:
     never stopped from here."""
     if forked():
         adopt_process()
-    _state.update(own=False, playwright=instance)
+    _thread_state().update(own=False, playwright=instance)
 
 
 def stop() -> None:
     """Stop the driver if this process started it."""
-    instance = _state["playwright"]
-    if not forked() and _state["own"] and instance is not None:
-        _state.update(own=False, playwright=None)
+    state = _thread_state()
+    instance = state["playwright"]
+    if not forked() and state["own"] and instance is not None:
+        state.update(own=False, playwright=None)
         try:
             instance.stop()
         except Exception:  # the driver may already be gone at interpreter exit

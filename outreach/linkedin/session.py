@@ -1,6 +1,7 @@
 """One browser per LinkedIn account, owned by the worker process that runs that account's tasks.
 
-- Per-process registry keyed by account id. Nothing starts at import: the Playwright driver and the
+- Per-process (and per-thread: Playwright objects belong to their thread) registry keyed by
+  account id. Nothing starts at import: the Playwright driver and the
   account's Chromium launch on first use (see `driver.py`: Debian Chromium, stealth, fork safety);
   a registry inherited across a fork is dropped, never reused.
 - Playwright's sync API is bound to the thread that started it. The account's worker runs its
@@ -17,6 +18,7 @@ import atexit
 import contextlib
 import json
 import logging
+import threading
 import time
 from typing import Any
 
@@ -60,13 +62,20 @@ _FETCH_JS = """async ({url, headers}) => {
 }"""
 DEFAULT_RETRY_AFTER = 3600.0
 
-_registry: dict[int, BrowserSession] = {}
+_local = threading.local()
+
+
+def registry() -> dict[int, BrowserSession]:
+    """This thread's sessions by account id (Playwright objects are bound to their thread)."""
+    if not hasattr(_local, "sessions"):
+        _local.sessions = {}
+    return _local.sessions
 
 
 def _own_process() -> None:
     """Drop sessions inherited from a parent process (Playwright objects do not survive a fork)."""
     if driver.forked():
-        _registry.clear()
+        registry().clear()
         driver.adopt_process()
 
 
@@ -74,16 +83,16 @@ def get_session(account) -> BrowserSession:
     """The account's browser session in this process (created lazily, reused across tasks)."""
     _own_process()
     close_idle()
-    session = _registry.get(account.pk)
+    session = registry().get(account.pk)
     if session is None:
-        session = _registry[account.pk] = BrowserSession(account)
+        session = registry()[account.pk] = BrowserSession(account)
     else:
         session.account = account
     return session
 
 
 def close_session(account_id: int) -> None:
-    session = _registry.pop(account_id, None)
+    session = registry().pop(account_id, None)
     if session is not None:
         session.close()
 
@@ -93,7 +102,7 @@ def close_idle(max_idle: float | None = None) -> int:
     _own_process()
     limit = settings.BROWSER_IDLE_SECONDS if max_idle is None else max_idle
     now = time.monotonic()
-    idle = [pk for pk, s in _registry.items() if s.started and now - s.last_used > limit]
+    idle = [pk for pk, s in registry().items() if s.started and now - s.last_used > limit]
     for pk in idle:
         close_session(pk)
     return len(idle)
@@ -103,7 +112,7 @@ def close_all(**_signal_kwargs: Any) -> None:
     """Close every browser and stop the driver (worker shutdown, exit)."""
     if driver.forked():
         return
-    for pk in list(_registry):
+    for pk in list(registry()):
         close_session(pk)
     driver.stop()
 
