@@ -211,6 +211,8 @@ class Qualifier:
     def _build(self) -> None:
         self.projection = core.Projection(self.X, self.k)
         self.posterior = core.Posterior(self.projection(self.X), self.y, self._noise(), self.theta)
+        if len(self.y) > LOWRANK_ABOVE:
+            self.posterior.lowrank(LOWRANK_RANK)  # part of the refit, so ranking right after it is fast
         self.loo_mu, self.loo_sd = self.posterior.loo()
         self.calibration = core.fit_calibration(self.loo_mu, self.loo_sd, self.y)
 
