@@ -83,6 +83,8 @@ def app_source(alias: str = "default") -> Source:
         name = str(db["NAME"])
         if name == ":memory:" or name.startswith("file:"):
             raise BuildError("analytics need the app's SQLite database in a file, not in memory")
+        if not Path(name).exists():
+            raise BuildError(f"the app database {name} does not exist yet: run `python manage.py migrate` first")
         return Source("sqlite", str(Path(name).resolve()), "main")
     if engine.endswith("postgresql"):
         parts = {
@@ -239,7 +241,13 @@ def _run_dbt(command: str, *, work: Path, source: Source, timeout: float, extra_
 def error_summary(output: str, limit: int = 6) -> str:
     """The few lines of dbt's output that say what failed (else its last lines)."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    errors = [line for line in lines if ERROR_LINE.search(line) and not line.startswith("File ")]
+    errors: list[str] = []
+    for i, line in enumerate(lines):
+        if ERROR_LINE.search(line) and not line.startswith("File "):
+            errors.append(line)
+            # dbt puts the message under a bare heading ("Runtime Error", "Compilation Error in ...").
+            if i + 1 < len(lines) and not ERROR_LINE.search(lines[i + 1]) and ":" not in line:
+                errors.append(lines[i + 1])
     picked = list(dict.fromkeys(errors))[-limit:] or lines[-limit:]
     return "\n".join(picked)
 

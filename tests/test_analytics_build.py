@@ -80,6 +80,9 @@ def test_only_sqlite_files_and_postgresql_can_be_read(monkeypatch):
     monkeypatch.setitem(settings_dict, "NAME", ":memory:")
     with pytest.raises(BuildError, match="not in memory"):
         app_source()
+    monkeypatch.setitem(settings_dict, "NAME", "/nowhere/outreach.sqlite3")
+    with pytest.raises(BuildError, match=r"does not exist yet: run `python manage\.py migrate` first"):
+        app_source()
     monkeypatch.setitem(settings_dict, "ENGINE", "django.db.backends.postgresql")
     monkeypatch.setitem(settings_dict, "NAME", "app db")
     monkeypatch.setitem(settings_dict, "PASSWORD", "it's")
@@ -140,6 +143,8 @@ def test_error_summary_keeps_the_lines_that_say_what_failed():
     assert "Failed to download extension" in summary and "Failure in test unique_campaign_funnel" in summary
     assert "Got 2 results" in summary and "File " not in summary and "Running with" not in summary
     assert error_summary("just\nsome\nlines") == "just\nsome\nlines"
+    runtime = "12:05:00  Encountered an error:\nRuntime Error\n  Unable to open database x\n"
+    assert error_summary(runtime) == "Runtime Error\nUnable to open database x"
 
 
 def test_management_command_builds_tests_and_publishes_atomically(output, settings, django_db_blocker, capsys):
