@@ -186,7 +186,12 @@ class Deal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["lead", "campaign"], name="deal_unique_per_lead_campaign")]
-        indexes = [models.Index(fields=["campaign", "stage", "next_action_at"])]
+        indexes = [
+            models.Index(fields=["campaign", "stage", "next_action_at"]),
+            # The kanban's columns: newest stage changes first, per team or per campaign.
+            models.Index(fields=["team", "stage", "-stage_changed_at"], name="deal_board_team"),
+            models.Index(fields=["campaign", "stage", "-stage_changed_at"], name="deal_board_campaign"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lead} in {self.campaign_id}: {self.stage}"
