@@ -79,7 +79,12 @@ def line_chart(
             f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#eef1f5"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#5b6577">{_fmt(value, percent)}</text>'
         )
-    if xs:
+    if not xs:
+        body.append(
+            f'<text x="{(left + right) / 2}" y="{(top_y + bottom_y) / 2}" text-anchor="middle" fill="#5b6577">'
+            "No data yet</text>"
+        )
+    else:
         first, last = min(xs), max(xs)
         body.append(f'<text x="{left}" y="{bottom_y + 16}" fill="#5b6577">{first:%b %d}</text>')
         if last != first:
