@@ -219,13 +219,14 @@ def test_a_browser_crash_mid_invitation_is_recovered_without_a_second_invitation
     assert ActionClaim.objects.get().attempts == 2
 
 
-def _connected_deal(sim, account, campaign):
+def _connected_deal(sim, account, campaign, invited_by_engine=True):
     deal = _deal(sim, campaign)
     sim.make_connected(EMAIL, deal.lead.public_id)
-    ActionClaim.objects.create(
-        team=account.team, account=account, kind=ClaimKind.CONNECT, lead=deal.lead, campaign=campaign,
-        day=timezone.localdate(), status=ClaimStatus.DONE,
-    )  # fmt: skip
+    if invited_by_engine:
+        ActionClaim.objects.create(
+            team=account.team, account=account, kind=ClaimKind.CONNECT, lead=deal.lead, campaign=campaign,
+            day=timezone.localdate(), status=ClaimStatus.DONE,
+        )  # fmt: skip
     Deal.objects.filter(pk=deal.pk).update(stage=Stage.CONNECTED)
     deal.refresh_from_db()
     return deal
@@ -237,7 +238,7 @@ def test_a_message_awaiting_approval_is_sent_only_after_a_human_approves_it(setu
     sim, account, campaign = setup
     campaign.require_message_approval = True
     campaign.save()
-    deal = _connected_deal(sim, account, campaign)
+    deal = _connected_deal(sim, account, campaign, invited_by_engine=False)  # moved by hand on the board
     message = prepare_followup(deal)
     assert message.status == MessageStatus.AWAITING_APPROVAL
     run_account_tick(account.pk)

@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from crm.models import Deal, Stage
 from crm.services import activity_log, deal_backoff, deal_move
-from outreach.engine.limits import COUNTED, LimitReached, claim_action, claim_done, claim_release, mark_weekly_exhausted
+from outreach.engine.limits import (
+    COUNTED,
+    LimitReached,
+    claim_action,
+    claim_done,
+    claim_release,
+    leads_of,
+    mark_weekly_exhausted,
+)
 from outreach.engine.models import ActionClaim, ClaimKind, ClaimStatus
 from outreach.engine.pacing import local_now
 from outreach.engine.safety import blocked_by_conflict
@@ -131,9 +139,9 @@ def run_check_pending(session, account, campaign) -> bool:
     from outreach.linkedin import actions, errors
     from outreach.linkedin.actions import ConnectionStatus
 
-    mine = ActionClaim.objects.filter(kind=ClaimKind.CONNECT, account=account, status__in=COUNTED).values("lead_id")
     deals = list(
-        Deal.objects.filter(campaign=campaign, stage=Stage.PENDING, lead_id__in=mine)
+        Deal.objects.filter(campaign=campaign, stage=Stage.PENDING)
+        .filter(leads_of(account))
         .due()
         .select_related("lead", "campaign", "team")
         .order_by("next_action_at")[:CHECKS_PER_RUN]

@@ -13,9 +13,9 @@ from django.utils import timezone
 from crm.models import Deal, Message, MessageStatus, Stage
 from crm.services import deal_move
 from outreach.engine.connect import LaneStop, _tomorrow
-from outreach.engine.limits import COUNTED, LimitReached, claim_action, claim_done, claim_release
+from outreach.engine.limits import LimitReached, claim_action, claim_done, claim_release, leads_of
 from outreach.engine.messages import mark_sent, outgoing
-from outreach.engine.models import ActionClaim, ClaimKind
+from outreach.engine.models import ClaimKind
 from outreach.engine.safety import blocked_by_conflict
 
 
@@ -53,9 +53,9 @@ def _already_sent(session, public_id: str, text: str) -> bool:
 
 
 def followup_candidates(account, campaign):
-    mine = ActionClaim.objects.filter(kind=ClaimKind.CONNECT, account=account, status__in=COUNTED).values("lead_id")
     return (
-        Deal.objects.filter(campaign=campaign, stage=Stage.CONNECTED, lead_id__in=mine)
+        Deal.objects.filter(campaign=campaign, stage=Stage.CONNECTED)
+        .filter(leads_of(account))
         .exclude(next_step__has_key="conflict")
         .select_related("lead", "campaign", "team")
         .order_by("stage_changed_at")

@@ -154,6 +154,16 @@ def mark_weekly_exhausted(account: LinkedInAccount, until: datetime | None = Non
     account.weekly_exhausted_until = until
 
 
+def leads_of(account: LinkedInAccount):
+    """Q for deals this account looks after: leads it invited, and leads nobody invited through the
+    engine (e.g. moved by hand on the board), which any account of the campaign may take."""
+    from django.db.models import Exists, OuterRef, Q
+
+    invited = ActionClaim.objects.filter(kind=ClaimKind.CONNECT, status__in=COUNTED)
+    mine = invited.filter(account=account).values("lead_id")
+    return Q(lead_id__in=mine) | ~Q(Exists(invited.filter(lead_id=OuterRef("lead_id"))))
+
+
 def connect_account_for(lead) -> int | None:
     """The account that sent (or is sending) the invitation to `lead`, if any."""
     return (
