@@ -87,3 +87,16 @@ def test_supervisor_runs_one_worker_per_active_account_and_restarts_dead_ones(se
         sup.stop_all()
     time.sleep(0.1)
     assert not sup.workers
+
+
+def test_pausing_an_account_stops_its_ticks_and_resuming_makes_it_due_at_once():
+    from outreach.engine.control import pause_account, resume_account
+
+    account = LinkedInAccountFactory(active_hours_start=0, active_hours_end=24, session_state="{}")
+    CampaignFactory(team=account.team, active=True).accounts.add(account)
+    pause_account(account)
+    assert account.status == "paused"
+    assert dispatch_due(send=False)["accounts"] == 0
+    resume_account(account)
+    assert (account.active, account.status, account.next_action_at) == (True, "ok", None)
+    assert dispatch_due(send=False)["accounts"] == 1
