@@ -6,19 +6,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from outreach.linkedin.driver import CHROMIUM_ARGS
 from tests.factories import PASSWORD, MembershipFactory, TeamFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_EXECUTABLE", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 pytest_plugins = ["tests.fixtures_sim", "tests.fixtures_celery", "tests.fixtures_llm"]
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
