@@ -147,16 +147,19 @@ def test_error_summary_keeps_the_lines_that_say_what_failed():
     assert error_summary(runtime) == "Runtime Error\nUnable to open database x"
 
 
-def test_management_command_builds_tests_and_publishes_atomically(output, settings, django_db_blocker, capsys):
-    output.write_bytes(b"previous build")
-    old_inode = output.stat().st_ino
-    with django_db_blocker.unblock():
-        call_command("analytics_build", "--test")
-    assert "built and tested" in capsys.readouterr().out
-    assert output.stat().st_ino != old_inode  # renamed into place, not rewritten
-    assert not output.with_name(output.name + ".wal").exists()
-    assert team_table("campaign_funnel", 0).rows == []  # a complete, readable file
-    assert leftovers(settings) == []
+def test_management_command_passes_its_options_and_reports(monkeypatch, capsys, tmp_path):
+    from analytics.build import BuildResult
+
+    calls = []
+
+    def fake_build(**kwargs):
+        calls.append(kwargs)
+        return BuildResult("build", 1.25, tmp_path / "analytics.duckdb", "dbt output")
+
+    monkeypatch.setattr("analytics.management.commands.analytics_build.build", fake_build)
+    call_command("analytics_build", "--test", "--timeout", "30")
+    assert calls == [{"test": True, "timeout": 30.0}]
+    assert "Analytics built and tested in 1.2 s" in capsys.readouterr().out
 
 
 def test_management_command_reports_failure_clearly(output, django_db_blocker):
@@ -266,17 +269,20 @@ def test_rebuild_button_queues_a_rebuild_and_swaps_its_status(
 
 @pytest.mark.redis
 def test_a_worker_on_the_analytics_queue_rebuilds_after_schedule_rebuild(celery_stack, settings):
-    published = settings.ANALYTICS_DUCKDB_PATH
-    before = published.stat().st_mtime_ns if published.exists() else None
+    published = settings.ANALYTICS_DUCKDB_PATH  # the worker's default path too
+    published.write_bytes(b"previous build")
+    before = published.stat().st_ino
     tasks._release_pending()
     stack = celery_stack()
     stack.worker("analytics", name="analytics")
     assert tasks.schedule_rebuild(delay=0) is True  # autocommit here: sent at once
     stack.wait_for(
-        lambda: published.exists() and published.stat().st_mtime_ns != before,
+        # renamed into place, and the build's working folder cleared
+        lambda: published.exists() and published.stat().st_ino != before and not leftovers(settings),
         timeout=180,
         what="the worker to publish analytics.duckdb",
     )
     assert tasks._claim_pending() is True  # the task released the debounce marker when it started
     tasks._release_pending()
-    assert team_table("campaign_funnel", 0).rows == []
+    assert team_table("campaign_funnel", 0).rows == []  # a complete, readable file
+    assert not published.with_name(published.name + ".wal").exists()
