@@ -111,8 +111,13 @@ def _database_env() -> dict[str, str]:
 def _point_app_at(app, broker: str, backend: str, transport_options: dict) -> None:
     """Switch this process's Celery app to another broker/backend, dropping cached connections
     (an earlier test may have used the default filesystem broker)."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
+    # kombu keeps producer pools in a process-wide registry keyed by connection: a closed one would
+    # be handed back later for the same broker URL ("Acquire on closed pool"), so drop them all.
+    pools.reset()
     app.conf.broker_url, app.conf.result_backend = broker, backend
     app.conf.broker_transport_options = transport_options
     app._pool = None
