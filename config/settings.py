@@ -240,6 +240,8 @@ ANALYTICS_DIR = BASE_DIR / "analytics"
 ANALYTICS_DUCKDB_PATH = DATA_DIR / "analytics.duckdb"
 ANALYTICS_BUILD_TIMEOUT = env_float("ANALYTICS_BUILD_TIMEOUT", 600)  # seconds before dbt is stopped
 ANALYTICS_DEBOUNCE_SECONDS = env_float("ANALYTICS_DEBOUNCE_SECONDS", 120)  # rebuild at most this often after activity
+# A LinkedIn action asks for a (debounced) rebuild; off in tests that do not test analytics.
+ANALYTICS_REBUILD_AFTER_ACTIVITY = env_bool("ANALYTICS_REBUILD_AFTER_ACTIVITY", True)
 
 LOGGING = {
     "version": 1,

@@ -19,9 +19,7 @@ class TeamMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None
         if request.user.is_authenticated:
-            request.membership = (
-                Membership.objects.select_related("team").filter(user=request.user).first()
-            )
+            request.membership = Membership.objects.select_related("team").filter(user=request.user).first()
         return self.get_response(request)
 
 

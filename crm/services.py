@@ -92,7 +92,9 @@ def deal_move(*, deal: Deal, to: str, user=None, account=None, reason: str = "")
         else:
             current.next_action_at = None
         current.failure_reason = reason if to == Stage.FAILED else ""
-        current.save(update_fields=["stage", "stage_changed_at", "next_step", "next_action_at", "failure_reason", "updated_at"])
+        current.save(
+            update_fields=["stage", "stage_changed_at", "next_step", "next_action_at", "failure_reason", "updated_at"]
+        )
         activity_log(
             team=current.team,
             kind="stage",

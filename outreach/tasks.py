@@ -10,6 +10,7 @@ and the action claims make the rerun idempotent.
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,10 @@ def tick() -> dict:
     from outreach.engine.dispatch import dispatch_due
 
     return dispatch_due()
+
+
+# Tick results after which LinkedIn saw nothing new, so the analytics need no rebuild.
+NO_ACTIVITY = frozenset({"stopped", "off-hours", "idle", "failed"})
 
 
 @shared_task(name="outreach.tasks.tick_account", ignore_result=True)
@@ -36,6 +41,10 @@ def tick_account(account_id: int) -> str:
     finally:
         if result not in ("rate-limited", "login-required"):  # those set their own, longer pause
             finish_account_tick(account_id, poisson_gap())
+        if result not in NO_ACTIVITY and settings.ANALYTICS_REBUILD_AFTER_ACTIVITY:
+            from analytics.tasks import schedule_rebuild
+
+            schedule_rebuild()  # debounced; never raises
         log.info("tick_account %s: %s", account_id, result)
 
 

@@ -7,7 +7,7 @@ from celery import shared_task
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="qualifier.refit_campaign", queue="qualifier", acks_late=True)
+@shared_task(name="qualifier.refit_campaign", acks_late=True)
 def refit_campaign(campaign_id: int) -> dict:
     """Refit a campaign's model from its labels (skipped when they did not change)."""
     from outreach.models import Campaign
@@ -29,7 +29,7 @@ def refit_campaign(campaign_id: int) -> dict:
     }
 
 
-@shared_task(name="qualifier.embed_pending", queue="qualifier")
+@shared_task(name="qualifier.embed_pending")
 def embed_pending_task(team_id: int | None = None, limit: int | None = None) -> int:
     from crm.models import Team
     from qualifier.embeddings import embed_pending
@@ -38,7 +38,7 @@ def embed_pending_task(team_id: int | None = None, limit: int | None = None) -> 
     return embed_pending(team=team, limit=limit)
 
 
-@shared_task(name="qualifier.qualify_next", queue="llm")
+@shared_task(name="qualifier.qualify_next")
 def qualify_next_task(campaign_id: int) -> str:
     """One qualification decision, run where LLM latency does not hold up a browser."""
     from outreach.models import Campaign

@@ -100,3 +100,20 @@ def test_pausing_an_account_stops_its_ticks_and_resuming_makes_it_due_at_once():
     resume_account(account)
     assert (account.active, account.status, account.next_action_at) == (True, "ok", None)
     assert dispatch_due(send=False)["accounts"] == 1
+
+
+@pytest.mark.django_db
+def test_an_account_tick_that_acted_asks_for_one_analytics_rebuild(monkeypatch, settings):
+    import analytics.tasks
+    import outreach.engine.lanes
+    from outreach import tasks
+
+    settings.ANALYTICS_REBUILD_AFTER_ACTIVITY = True
+    asked = []
+    monkeypatch.setattr(analytics.tasks, "schedule_rebuild", lambda **kw: asked.append(kw) or True)
+    monkeypatch.setattr("outreach.engine.dispatch.finish_account_tick", lambda *a, **k: None)
+    for result, expected in (("idle", 0), ("stopped", 0), ("connect", 1)):
+        monkeypatch.setattr(outreach.engine.lanes, "run_account_tick", lambda account_id, r=result: r)
+        asked.clear()
+        assert tasks.tick_account(1) == result
+        assert len(asked) == expected, result

@@ -30,9 +30,16 @@ def test_four_processes_writing_at_once_lose_nothing(tmp_path):
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
     subprocess.run(
-        [sys.executable, "-c", "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
-         "django.setup();from crm.models import Team;Team.objects.create(name='t')"],
-        cwd=ROOT, env=env, check=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+            "django.setup();from crm.models import Team;Team.objects.create(name='t')",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=60,
     )
     procs = [
         subprocess.Popen([sys.executable, "-c", WRITER, "60"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
@@ -41,8 +48,17 @@ def test_four_processes_writing_at_once_lose_nothing(tmp_path):
     errors = [p.communicate(timeout=180)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
     count = subprocess.run(
-        [sys.executable, "-c", "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
-         "django.setup();from crm.models import Activity;print(Activity.objects.count())"],
-        cwd=ROOT, env=env, check=True, timeout=60, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='config.settings';"
+            "django.setup();from crm.models import Activity;print(Activity.objects.count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=60,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     assert count == "240"

@@ -11,6 +11,10 @@ QUEUE_BY_TASK = {
     "outreach.tasks.compose_followup": "llm",
     "outreach.tasks.refill_keywords": "llm",
     "outreach.tasks.tick": "default",
+    "qualifier.refit_campaign": "qualifier",
+    "qualifier.embed_pending": "qualifier",
+    "qualifier.qualify_next": "llm",
+    "analytics.tasks.rebuild_analytics": "analytics",
 }
 
 
