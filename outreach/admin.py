@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from outreach.engine.models import ActionClaim, LaneSchedule
 from outreach.models import Campaign, LinkedInAccount, SearchKeyword
 
 
@@ -27,3 +28,20 @@ class SearchKeywordAdmin(admin.ModelAdmin):
     list_filter = ("used", "campaign")
     search_fields = ("keyword",)
     raw_id_fields = ("campaign",)
+
+
+@admin.register(ActionClaim)
+class ActionClaimAdmin(admin.ModelAdmin):
+    list_display = ("kind", "lead", "account", "campaign", "status", "day", "attempts", "created_at")
+    list_filter = ("kind", "status", "day")
+    search_fields = ("lead__public_id", "account__username", "detail")
+    raw_id_fields = ("team", "account", "lead", "campaign")
+    date_hierarchy = "created_at"
+
+
+@admin.register(LaneSchedule)
+class LaneScheduleAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "account", "lane", "next_run_at", "last_run_at", "idle", "last_result")
+    list_filter = ("lane", "idle")
+    search_fields = ("campaign__name", "account__username", "last_result")
+    raw_id_fields = ("campaign", "account")
