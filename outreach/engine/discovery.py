@@ -35,11 +35,19 @@ def enrich_backlog(team):
     return Lead.objects.filter(team=team).discovered().filter(enrich_error="").order_by("discovered_at")
 
 
+def _account_errors() -> tuple[type[Exception], ...]:
+    from outreach.linkedin import errors
+
+    return (errors.LoginFailed, errors.CheckpointRequired, errors.SessionExpired, errors.RateLimited,
+            errors.ReachedConnectionLimit)  # fmt: skip
+
+
 def run_enrich(session, account, limit: int | None = None) -> int:
     """Scrape up to `limit` discovered profiles of the account's team, `ENGINE_ENRICH_MIN_INTERVAL` apart."""
     from outreach.linkedin import actions, errors
     from outreach.linkedin.voyager import VoyagerParseError
 
+    account_errors = _account_errors()
     limit = settings.ENGINE_ENRICH_PER_TICK if limit is None else limit
     done = 0
     for lead in enrich_backlog(account.team)[:limit]:
@@ -47,7 +55,10 @@ def run_enrich(session, account, limit: int | None = None) -> int:
             time.sleep(settings.ENGINE_ENRICH_MIN_INTERVAL)
         try:
             parsed, raw = actions.scrape_profile(session, lead.public_id)
-        except (errors.ProfileUnavailable, VoyagerParseError) as exc:
+        except account_errors:
+            raise  # about the account, not this profile: the tick handles it
+        except (errors.LinkedInError, VoyagerParseError) as exc:
+            # This profile cannot be read: set it aside (shown on the lead) so it never blocks the backlog.
             Lead.objects.filter(pk=lead.pk).update(enrich_error=f"{type(exc).__name__}: {exc}"[:500])
             done += 1
             continue
