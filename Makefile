@@ -49,7 +49,7 @@ test-sqlite: install check-chromium check-redis
 
 test-postgres: install
 	@$(PY) -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null || { echo "error: PostgreSQL is not answering at $(PG_TEST_URL). Debian/Ubuntu: sudo apt-get install postgresql; macOS: brew install postgresql@16"; exit 1; }
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q -m "not browser" tests
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q -m "not browser or redis" tests
 
 bench: install check-chromium check-redis
 	$(PY) -m bench
