@@ -69,14 +69,35 @@ def test_pages_require_login():
     assert resp.status_code == 302 and resp["Location"].startswith("/login/")
 
 
+def test_signup_with_a_taken_username_is_refused_with_a_message(owner):
+    resp = Client().post(
+        "/signup/", {"username": owner.username, "password1": "a-Long-pass-42", "password2": "a-Long-pass-42"}
+    )
+    assert resp.status_code == 200
+    assert b"already exists" in resp.content
+    assert User.objects.filter(username=owner.username).count() == 1
+
+
 @pytest.mark.browser
-def test_newcomer_signs_up_in_a_real_browser(live_server, page, transactional_db):
+def test_newcomer_signs_up_logs_in_and_sees_the_dashboard(live_server, page, transactional_db):
     page.goto(live_server.url + "/signup/")
     page.get_by_label("Username").fill("newcomer")
     page.get_by_label("Password", exact=True).fill("a-Long-pass-42")
     page.get_by_label("Password confirmation").fill("a-Long-pass-42")
     page.get_by_role("button", name="Sign up").click()
-    page.wait_for_load_state()
+    # A new team owner starts with the onboarding wizard.
+    page.wait_for_url("**/onboarding/**")
     screenshot(page, "signup-landing")
     assert "newcomer" in page.locator(".who").inner_text()
     assert Membership.objects.get(user__username="newcomer").role == Role.OWNER
+
+    Membership.objects.filter(user__username="newcomer").update(onboarding_done=True)
+    page.get_by_role("button", name="Log out").click()
+    page.goto(live_server.url + "/")
+    page.wait_for_url("**/login/**")
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Password").fill("a-Long-pass-42")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    screenshot(page, "dashboard-empty")
