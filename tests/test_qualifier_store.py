@@ -67,12 +67,15 @@ def test_two_processes_writing_at_once_never_leave_a_broken_file(model):
         p.start()
     seen = 0
     while any(p.is_alive() for p in procs):
-        payload = store.read(1)
-        if payload is not None:
-            assert payload["model"].ready
-            seen += 1
-        elif store.model_path(1).exists():
+        try:
+            blob = store.model_path(1).read_bytes()  # one read: either no file yet, or a whole one
+        except FileNotFoundError:
+            continue
+        payload = store.loads(blob)
+        if payload is None:
             pytest.fail("a reader saw a broken model file")
+        assert payload["model"].ready
+        seen += 1
     for p in procs:
         p.join()
         assert p.exitcode == 0
