@@ -6,7 +6,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -120,21 +119,12 @@ def _waiting(team: Team) -> dict:
     }
 
 
-def _onboarding_url(membership: Membership | None) -> str | None:
-    if membership is None or membership.onboarding_done:
-        return None
-    try:
-        return reverse("onboarding")
-    except NoReverseMatch:  # the wizard is not installed: show the dashboard instead
-        return None
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Per campaign the funnel with its acceptance rate, and what happened today."""
+    """Per campaign the funnel with its acceptance rate, and what happened today.
+
+    A user who has not finished onboarding never gets here: OnboardingGate sends them to the wizard."""
     membership = getattr(request, "membership", None)
-    if onboarding := _onboarding_url(membership):
-        return redirect(onboarding)
     if membership is None:
         return render(request, "crm/dashboard.html", {"funnels": [], "today": None})
     team = membership.team
