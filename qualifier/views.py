@@ -33,10 +33,8 @@ def explain_safely(campaign: Campaign | None, lead: Lead) -> dict | None:
     """The qualifier's explanation of a lead, or None when there is no model (or it fails)."""
     if campaign is None:
         return None
-    try:
-        from qualifier.service import explain
-    except ImportError:  # the qualifier service is not installed
-        return None
+    from qualifier.service import explain
+
     try:
         return explain(campaign, lead)
     except Exception:  # a missing or broken model must not take the screen down with it

@@ -3,7 +3,7 @@ in one zip file, to share a trained campaign with another team or import a partn
 
 Layout: `kit.json` ({"format": 1, "campaign": {...}, "keywords": [...]}) and optionally
 `model.bin` (the qualifier's own serialisation, via `qualifier.service.export_model` /
-`import_model` when present). Import accepts bytes, a local path, or an http(s) URL; it is atomic:
+`import_model`). Import accepts bytes, a local path, or an http(s) URL; it is atomic:
 any error (bad zip, bad JSON, wrong format, a model that does not load) leaves nothing behind.
 An imported kit becomes a *partner* campaign (inactive until started), gated by `action_fraction`.
 """
@@ -32,12 +32,10 @@ class KitError(ValueError):
     """The kit cannot be exported or imported; the message says why."""
 
 
-def _qualifier_hook(name: str):
-    try:
-        from qualifier import service
-    except ImportError:
-        return None
-    return getattr(service, name, None)
+def qualifier_service():
+    from qualifier import service  # imported late: the qualifier imports outreach's models
+
+    return service
 
 
 def export_kit(campaign: Campaign) -> bytes:
@@ -47,7 +45,7 @@ def export_kit(campaign: Campaign) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("kit.json", json.dumps({"format": FORMAT, "campaign": config, "keywords": keywords}, indent=2))
-        if (export_model := _qualifier_hook("export_model")) is not None and (blob := export_model(campaign)):
+        if blob := qualifier_service().export_model(campaign):
             zf.writestr("model.bin", blob)
     return buf.getvalue()
 
@@ -160,12 +158,9 @@ def import_kit(team, data_or_url: bytes | str | Path) -> Campaign:
             [SearchKeyword(campaign=campaign, keyword=k) for k in dict.fromkeys(keywords)], ignore_conflicts=True
         )
         if model is not None:
-            install = _qualifier_hook("import_model")
-            if install is None:
-                raise KitError("this kit carries a model but the qualifier cannot import models")
             check_model_blob(model)
             try:
-                install(campaign, model)
+                qualifier_service().import_model(campaign, model)
             except Exception as exc:  # whatever the model loader raises: nothing is kept
                 raise KitError(f"the kit's model could not be loaded: {exc}") from exc
     return campaign

@@ -22,6 +22,7 @@ import threading
 import time
 from typing import Any
 
+from celery.signals import task_postrun, worker_process_shutdown, worker_shutdown
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
@@ -118,16 +119,11 @@ def close_all(**_signal_kwargs: Any) -> None:
 
 
 atexit.register(close_all)
-try:
-    from celery.signals import task_postrun, worker_process_shutdown, worker_shutdown
-
-    worker_process_shutdown.connect(close_all, weak=False)  # prefork children
-    worker_shutdown.connect(close_all, weak=False)  # --pool=solo: tasks run in the worker itself
-    # After every task (in the task's own thread): close browsers nobody used for a while, so an
-    # account that is off-hours or paused does not keep its Chromium open between its ticks.
-    task_postrun.connect(lambda **_: close_idle(), weak=False)
-except ImportError:  # pragma: no cover - celery is a hard dependency of the project
-    pass
+worker_process_shutdown.connect(close_all, weak=False)  # prefork children
+worker_shutdown.connect(close_all, weak=False)  # --pool=solo: tasks run in the worker itself
+# After every task (in the task's own thread): close browsers nobody used for a while, so an
+# account that is off-hours or paused does not keep its Chromium open between its ticks.
+task_postrun.connect(lambda **_: close_idle(), weak=False)
 
 
 class BrowserSession:
