@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pytz  # its country → time zone table
 from django.conf import settings
 from django.utils import timezone
 
@@ -22,10 +23,6 @@ def _zone(name: str) -> ZoneInfo:
 @lru_cache(maxsize=256)
 def default_time_zone(country_code: str) -> str:
     """The main time zone of a country (ISO-2 code), or UTC when unknown."""
-    try:
-        import pytz  # a dependency of dbt-core; its country table is the one we need
-    except ImportError:  # pragma: no cover - pytz ships with the analytics stack
-        return "UTC"
     zones = pytz.country_timezones.get((country_code or "").upper(), [])
     return zones[0] if zones else "UTC"
 
